@@ -1,0 +1,245 @@
+"""The ``transparency-ner`` command line. Every project.yml command is a thin call here.
+
+Errors the user can fix (bad files, bad gold, missing paths) end in one line on
+stderr and exit code 1, never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .corpus import GoldError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Tag Chinese government information-disclosure annual reports (政府信息公开工作年度报告).")
+
+
+class UserError(Exception):
+    """A problem to report in one line."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def validate(paths: List[Path] = typer.Argument(..., help="Gold .jsonl files or directories")) -> None:
+    """Check gold files against the scheme; print every problem as file:line."""
+    from .corpus import gold_files, validate as run_validate
+
+    files = [f for p in paths for f in gold_files(p)]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail(f"{missing[0]}: no such file or directory")
+    if not files:
+        _fail(f"{paths[0]}: no .jsonl files")
+    n, errors = run_validate(files)
+    for err in errors:
+        typer.echo(err, err=True)
+    if errors:
+        _fail(f"{len(errors)} problem(s) in {len(files)} file(s)")
+    typer.echo(f"{n} units in {len(files)} file(s): valid")
+
+
+@app.command("gold-from-markup")
+def gold_from_markup(
+    markup: Path = typer.Argument(..., help="Markup file: unit<TAB>CATS<TAB>[span](LABEL) text"),
+    raw: Path = typer.Argument(..., help="The report the markup annotates"),
+    out: Path = typer.Argument(..., help="Gold .jsonl to write"),
+    report: Optional[str] = typer.Option(None, help="Report id (default: the raw file's stem)"),
+) -> None:
+    """Turn a markup file into gold JSONL, checked against the report's own units."""
+    from .corpus import check_against_units, markup_to_records, write_jsonl
+    from .reader import read_report
+    from .units import unit_texts
+
+    rid = report or raw.stem
+    units = unit_texts(read_report(raw).text)
+    try:
+        lines = markup.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        _fail(f"{markup}: cannot read ({err})")
+    records = markup_to_records(lines, rid, str(markup))
+    check_against_units(records, units, str(markup))
+    write_jsonl(out, records)
+    typer.echo(f"{out}: {len(records)} units")
+
+
+@app.command("compare-passes")
+def compare_passes_cmd(
+    pass_a: Path = typer.Argument(..., help="Directory of pass-A markup files"),
+    pass_b: Path = typer.Argument(..., help="Directory of pass-B markup files"),
+    out: Optional[Path] = typer.Option(None, help="Write agreement figures and diffs as JSON"),
+) -> None:
+    """Agreement between two independent annotation passes, and where they differ."""
+    from dataclasses import asdict
+
+    from .corpus import compare_passes, markup_to_records
+
+    all_a, all_b = [], []
+    for fa in sorted(pass_a.glob("*.tsv")):
+        fb = pass_b / fa.name
+        if not fb.exists():
+            continue
+        all_a += markup_to_records(fa.read_text(encoding="utf-8").splitlines(), fa.stem, str(fa))
+        all_b += markup_to_records(fb.read_text(encoding="utf-8").splitlines(), fb.stem, str(fb))
+    figures, diffs = compare_passes(all_a, all_b)
+    typer.echo(json.dumps({k: round(v, 4) for k, v in figures.items()}))
+    typer.echo(f"{len(diffs)} units differ")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"figures": figures, "diffs": [asdict(d) for d in diffs]}, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@app.command()
+def convert(
+    gold: Path = typer.Argument(..., help="Gold directory"),
+    splits: Path = typer.Argument(..., help="splits.json: report ids per split"),
+    out: Path = typer.Argument(..., help="Output directory for .spacy files"),
+) -> None:
+    """Gold JSONL -> train/dev/test .spacy, split by report, plus one file per report."""
+    from .corpus import convert as run_convert
+
+    summary = run_convert(gold, splits, out)
+    for name, s in summary.items():
+        typer.echo(f"{name}: {s['reports']} reports, {s['units']} units")
+
+
+@app.command()
+def tune(
+    model: Path = typer.Argument(..., help="Trained pipeline (model-best)"),
+    dev: Path = typer.Argument(..., help="Dev .spacy"),
+    out: Path = typer.Argument(..., help="Where to save the tuned pipeline"),
+    metrics: Optional[Path] = typer.Option(None, help="Write the chosen threshold as JSON"),
+) -> None:
+    """Tune the category threshold on dev (never test) and save the pipeline with it."""
+    from .training import tune_threshold
+
+    result = tune_threshold(model, dev, out)
+    typer.echo(json.dumps(result))
+    if metrics:
+        metrics.parent.mkdir(parents=True, exist_ok=True)
+        metrics.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+def _write_metrics(path: Path, scores: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(scores, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@app.command()
+def evaluate(
+    model: Path = typer.Argument(..., help="Pipeline directory or package name"),
+    data: Path = typer.Argument(..., help="Gold .spacy file"),
+    out: Path = typer.Option(..., "--out", help="Metrics JSON to write"),
+    traditional: bool = typer.Option(False, help="Score the data converted to Traditional with OpenCC"),
+) -> None:
+    """Entities P/R/F overall and per label, categories P/R/F per label and macro F."""
+    import spacy
+
+    from .evaluate import evaluate_docs
+    from .training import load_docs
+
+    if not data.exists():
+        _fail(f"{data}: no such file")
+    nlp = spacy.load(model)
+    gold = load_docs(nlp, [data])
+    if traditional:
+        from .corpus import to_traditional_docs
+
+        gold = to_traditional_docs(nlp, gold)
+    scores = evaluate_docs(nlp, gold)
+    scores["data"] = str(data)
+    _write_metrics(out, scores)
+    typer.echo(f"ents_f {scores['ents_f']:.3f}  cats_macro_f {scores['cats_macro_f']:.3f}  -> {out}")
+
+
+@app.command()
+def baseline(
+    data_dir: Path = typer.Argument(..., help="Directory with test.spacy and reports/*.spacy"),
+    out: Path = typer.Option(..., "--out", help="Metrics JSON to write"),
+    folds: List[str] = typer.Option(..., "--fold", help="Report ids scored one by one (as in crossval)"),
+) -> None:
+    """Score the rules-only pipeline on the test split and on every cross-validation fold."""
+    from .baseline import rules_pipeline
+    from .evaluate import evaluate_docs, mean_scores
+    from .training import load_docs
+
+    nlp = rules_pipeline()
+    result = {"test": evaluate_docs(nlp, load_docs(nlp, [data_dir / "test.spacy"]))}
+    per_fold = []
+    for rep in folds:
+        s = evaluate_docs(nlp, load_docs(nlp, [data_dir / "reports" / f"{rep}.spacy"]))
+        s["report"] = rep
+        per_fold.append(s)
+    result["folds"] = per_fold
+    result["mean"] = mean_scores(per_fold)
+    _write_metrics(out, result)
+    typer.echo(f"test ents_f {result['test']['ents_f']:.3f}; fold mean ents_f {result['mean']['ents_f']:.3f}  -> {out}")
+
+
+@app.command()
+def crossval(
+    config: Path = typer.Argument(..., help="Training config"),
+    data_dir: Path = typer.Argument(..., help="Directory with reports/*.spacy"),
+    out: Path = typer.Option(..., "--out", help="Metrics JSON to write"),
+    folds: List[str] = typer.Option(..., "--fold", help="Report ids to hold out one at a time"),
+    max_steps: Optional[int] = typer.Option(None, help="Override training.max_steps"),
+) -> None:
+    """Leave-one-report-out cross-validation over the given reports."""
+    from .training import crossval as run_crossval
+
+    overrides = {"training.max_steps": max_steps} if max_steps else {}
+    summary = run_crossval(config, data_dir / "reports", folds, out, overrides=overrides)
+    m = summary["mean"]
+    typer.echo(f"mean ents_f {m['ents_f']:.3f}  cats_macro_f {m['cats_macro_f']:.3f}  -> {out}")
+
+
+@app.command()
+def units(path: Path = typer.Argument(..., help="A report file (any encoding, text or HTML)")) -> None:
+    """Print a report's units, one per line, numbered as the gold numbers them."""
+    from .reader import read_report
+    from .units import split_units
+
+    result = read_report(path)
+    typer.echo(f"# {path}: encoding {result.encoding}, html {result.html}", err=True)
+    for unit in split_units(result.text):
+        typer.echo(f"{unit.index}\t{unit.text}")
+
+
+@app.command("metrics-table")
+def metrics_table(
+    metrics_dir: Path = typer.Argument(Path("metrics"), help="Directory of metrics JSON"),
+    readme: Optional[Path] = typer.Option(None, help="Replace the table between the markers in this file"),
+) -> None:
+    """Render the metrics JSON as the README's table (never written by hand)."""
+    from .report_table import render_table, replace_between_markers
+
+    table = render_table(metrics_dir)
+    if readme:
+        replace_between_markers(readme, table)
+        typer.echo(f"{readme}: metrics table updated")
+    else:
+        typer.echo(table)
+
+
+def main() -> None:
+    """Entry point: known errors become one line and exit code 1."""
+    from .reader import ReaderError
+
+    try:
+        app()
+    except (ReaderError, GoldError, UserError) as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    except OSError as err:
+        typer.echo(f"error: {getattr(err, 'filename', '') or ''} {err.strerror or err}".strip(), err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Training helpers around ``spacy train``: threshold tuning and leave-one-report-out.
+
+Training itself is spaCy's (config-driven, seeds fixed); this module only adds what
+spaCy lacks for this project: the category threshold tuned on dev and written into
+the pipeline, and cross-validation that holds out whole reports.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from spacy.tokens import DocBin
+
+from .evaluate import evaluate_docs, mean_scores
+
+
+def train_pipeline(config: Path, output: Path, train: Path, dev: Path, overrides: Optional[Dict] = None) -> Path:
+    """Train with spaCy's own loop; returns the model-best directory."""
+    from spacy.cli.train import train as spacy_train
+
+    opts = {"paths.train": str(train), "paths.dev": str(dev)}
+    opts.update(overrides or {})
+    spacy_train(Path(config), Path(output), overrides=opts)
+    return Path(output) / "model-best"
+
+
+def tune_threshold(model: Path, dev: Path, output: Path, n_trials: int = 19) -> Dict[str, float]:
+    """Pick the category threshold that maximises dev macro F (spaCy's find-threshold)
+    and save the pipeline with it to ``output``."""
+    import spacy
+    from spacy.cli.find_threshold import find_threshold
+
+    best, score, _ = find_threshold(
+        model, dev, "textcat_multilabel", "threshold", "cats_macro_f", n_trials=n_trials, silent=True
+    )
+    nlp = spacy.load(model)
+    nlp.get_pipe("textcat_multilabel").cfg["threshold"] = float(best)
+    if Path(output).exists():
+        shutil.rmtree(output)
+    nlp.to_disk(output)
+    return {"threshold": float(best), "dev_cats_macro_f": float(score)}
+
+
+def load_docs(nlp, paths: Sequence[Path]):
+    docs = []
+    for path in paths:
+        docs.extend(DocBin().from_disk(path).get_docs(nlp.vocab))
+    return docs
+
+
+def crossval(
+    config: Path,
+    reports_dir: Path,
+    folds: Sequence[str],
+    output: Path,
+    extra_train: Sequence[Path] = (),
+    overrides: Optional[Dict] = None,
+) -> Dict:
+    """Leave one report out: for each report in ``folds``, train on the other fold
+    reports (plus ``extra_train``) and score on the held-out one.
+
+    The held-out report is never seen, not even for model selection: the training
+    data doubles as the dev set, and the category threshold stays at 0.5.
+    """
+    import spacy
+
+    from .tokenizer import blank_pipeline
+
+    reports_dir = Path(reports_dir)
+    results: List[Dict] = []
+    vocab_nlp = blank_pipeline()
+    with tempfile.TemporaryDirectory() as tmp:
+        for held in folds:
+            train_paths = [reports_dir / f"{r}.spacy" for r in folds if r != held] + list(extra_train)
+            train_file = Path(tmp) / f"train-{held}.spacy"
+            merged = DocBin(store_user_data=True, docs=load_docs(vocab_nlp, train_paths))
+            merged.to_disk(train_file)
+            model = train_pipeline(config, Path(tmp) / held, train_file, train_file, overrides)
+            nlp = spacy.load(model)
+            gold = load_docs(nlp, [reports_dir / f"{held}.spacy"])
+            scores = evaluate_docs(nlp, gold)
+            scores["report"] = held
+            results.append(scores)
+    summary = {"folds": results, "mean": mean_scores(results)}
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    return summary
