@@ -227,13 +227,27 @@ def metrics_table(
         typer.echo(table)
 
 
+@app.command()
+def datacard(
+    readme: Path = typer.Option(Path("corpus/README.md"), help="Data card to update between its markers"),
+    gold: Path = typer.Option(Path("corpus/gold")),
+    splits: Path = typer.Option(Path("corpus/splits.json")),
+    meta: Path = typer.Option(Path("corpus/annotations/meta")),
+) -> None:
+    """Recompute the data card's tables (units, spans per label, units per category)."""
+    from .datacard import write
+
+    write(readme, gold, splits, meta)
+    typer.echo(f"{readme}: data card updated")
+
+
 def main() -> None:
     """Entry point: known errors become one line and exit code 1."""
     from .reader import ReaderError
 
     try:
         app()
-    except (ReaderError, GoldError, UserError) as err:
+    except (ReaderError, GoldError, UserError, ValueError) as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(1)
     except OSError as err:

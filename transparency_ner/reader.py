@@ -55,7 +55,7 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
     if b"\x00" in data[:65536]:
         raise ReaderError(f"{source}: binary file (NUL bytes), not a text report")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _text_only(data.decode("utf-8"), source), "utf-8"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -70,9 +70,7 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
         text = data.decode(codec)
     except UnicodeDecodeError:
         text = str(best)
-    if _control_ratio(text) > 0.05:
-        raise ReaderError(f"{source}: binary file, not a text report")
-    return text, name
+    return _text_only(text, source), name
 
 
 def _strict(data: bytes, encoding: str, source: str) -> str:
@@ -82,10 +80,13 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
         raise ReaderError(f"{source}: invalid {encoding} at byte {err.start}") from None
 
 
-def _control_ratio(text: str) -> float:
+def _text_only(text: str, source: str) -> str:
+    """Refuse decoded text that is mostly control characters (a binary file)."""
     sample = text[:20000]
     bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return bad / max(1, len(sample))
+    if bad > 0.05 * max(1, len(sample)):
+        raise ReaderError(f"{source}: binary file, not a text report")
+    return text
 
 
 def looks_like_html(data: Union[bytes, str]) -> bool:
@@ -103,8 +104,8 @@ def html_to_text(html: str) -> str:
         return ""
     out: List[str] = []
     _walk(root, out)
-    text = "".join(out)
-    return re.sub(r"\n[ \t]*\n+", "\n", text).strip()
+    lines = (line.strip() for line in "".join(out).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _walk(node, out: List[str]) -> None:

@@ -55,10 +55,11 @@ def render_table(metrics_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def replace_between_markers(path: Path, table: str) -> None:
+def replace_between_markers(path: Path, table: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace what stands between two HTML-comment markers of a Markdown file."""
     text = Path(path).read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise ValueError(f"{path}: markers {BEGIN} / {END} not found")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    Path(path).write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}", encoding="utf-8")
+    if begin not in text or end not in text:
+        raise ValueError(f"{path}: markers {begin} / {end} not found")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    Path(path).write_text(f"{head}{begin}\n{table}\n{end}{tail}", encoding="utf-8")

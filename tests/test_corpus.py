@@ -1,0 +1,124 @@
+import json
+
+import pytest
+
+from transparency_ner.corpus import (
+    GoldError,
+    check_record,
+    compare_passes,
+    convert,
+    group_by_report,
+    load_gold,
+    markup_to_records,
+    record_to_doc,
+    validate,
+)
+from transparency_ner.markup import parse_markup, to_markup
+from transparency_ner.units import split_units
+
+GOOD = {
+    "text": "东湖区人社局共公开信息493条。",
+    "entities": [[0, 6, "AGENCY"], [11, 15, "COUNT"]],
+    "cats": ["PROACTIVE"],
+    "meta": {"report": "r1", "unit": 0},
+}
+
+
+def write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_good_record_passes():
+    assert check_record(GOOD) == []
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"entities": [[0, 99, "AGENCY"]]}, "out of range"),
+        ({"entities": [[0, 6, "PERSON"]]}, "unknown entity label"),
+        ({"entities": [[0, 6, "AGENCY"], [3, 8, "AGENCY"]]}, "overlap"),
+        ({"text": "编号ABC12条", "entities": [[2, 5, "COUNT"]]}, "token boundaries"),
+        ({"cats": []}, "no category"),
+        ({"cats": ["OTHER", "PROACTIVE"]}, "OTHER next to another"),
+        ({"cats": ["FOO"]}, "unknown categories"),
+        ({"meta": {}}, "meta"),
+        ({"text": ""}, "empty 'text'"),
+    ],
+)
+def test_each_bad_case_is_named(tmp_path, change, message):
+    rec = dict(GOOD, **change)
+    path = write(tmp_path / "g.jsonl", [json.dumps(GOOD, ensure_ascii=False), json.dumps(rec, ensure_ascii=False)])
+    n, errors = validate([path])
+    assert errors and all(e.startswith(f"{path}:2: ") for e in errors)
+    assert any(message in e for e in errors)
+
+
+def test_bad_json_and_duplicates_are_named(tmp_path):
+    path = write(tmp_path / "g.jsonl", [json.dumps(GOOD), "{not json", json.dumps(GOOD)])
+    _, errors = validate([path])
+    assert errors[0].startswith(f"{path}:2: bad JSON")
+    assert "already at" in errors[1] and errors[1].startswith(f"{path}:3:")
+    with pytest.raises(GoldError, match="bad JSON"):
+        load_gold(path)
+
+
+def test_markup_round_trip_and_refusal():
+    text, spans = parse_markup("[区政府](AGENCY)在(网址:x)公开[3条](COUNT)[不是](标签)")
+    assert text == "区政府在(网址:x)公开3条[不是](标签)"
+    assert spans == [(0, 3, "AGENCY"), (12, 14, "COUNT")]
+    assert to_markup(text, spans) == "[区政府](AGENCY)在(网址:x)公开[3条](COUNT)[不是](标签)"
+    with pytest.raises(GoldError, match="token boundaries"):
+        markup_to_records(["0\tPROACTIVE\t编号[ABC](COUNT)12条"], "r")
+    with pytest.raises(GoldError, match="OTHER next"):
+        markup_to_records(["0\tOTHER,REQUEST\t无"], "r")
+
+
+def test_shipped_gold_is_valid_and_holds_every_seed_unit(root):
+    files = sorted((root / "corpus" / "gold").glob("*.jsonl"))
+    n, errors = validate(files)
+    assert errors == []
+    by_report = group_by_report(load_gold(root / "corpus" / "gold"))
+    for raw in sorted((root / "corpus" / "raw").glob("0*.txt")):
+        units = [u.text for u in split_units(raw.read_text(encoding="utf-8"))]
+        assert [r["text"] for r in by_report[raw.stem]] == units
+
+
+def test_convert_splits_by_report_and_loses_nothing(tmp_path, root, nlp):
+    from spacy.tokens import DocBin
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for rep in ("a", "b", "c"):
+        recs = [dict(GOOD, meta={"report": rep, "unit": i}) for i in range(3 + len(rep))]
+        write(gold / f"{rep}.jsonl", [json.dumps(r, ensure_ascii=False) for r in recs])
+    splits = tmp_path / "splits.json"
+    splits.write_text(json.dumps({"train": ["a", "b"], "test": ["c"]}))
+    summary = convert(gold, splits, tmp_path / "out", nlp)
+    assert summary == {"train": {"reports": 2, "units": 8}, "test": {"reports": 1, "units": 4}}
+    docs = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(nlp.vocab))
+    assert {d.user_data["report"] for d in docs} == {"a", "b"}
+    assert [(e.text, e.label_) for e in docs[0].ents] == [("东湖区人社局", "AGENCY"), ("493条", "COUNT")]
+    assert docs[0].cats["PROACTIVE"] == 1.0 and docs[0].cats["OTHER"] == 0.0
+    splits.write_text(json.dumps({"train": ["a"], "test": ["a", "c"]}))
+    with pytest.raises(GoldError, match="both"):
+        convert(gold, splits, tmp_path / "out", nlp)
+    splits.write_text(json.dumps({"train": ["a"], "test": ["c"]}))
+    with pytest.raises(GoldError, match="in no split: b"):
+        convert(gold, splits, tmp_path / "out", nlp)
+
+
+def test_compare_passes_counts_disagreements():
+    a = [GOOD]
+    b = [dict(GOOD, entities=[[0, 6, "AGENCY"]], cats=["PROACTIVE", "ORGANIZATION"])]
+    figures, diffs = compare_passes(a, b)
+    assert figures["span_f1"] == pytest.approx(2 / 3)
+    assert figures["cats_exact"] == 0.0
+    assert diffs[0].only_a == [(11, 15, "COUNT")]
+
+
+def test_record_to_doc_refuses_misaligned_span(nlp):
+    bad = dict(GOOD, text="ABC12条", entities=[[1, 3, "COUNT"]])
+    with pytest.raises(GoldError):
+        record_to_doc(nlp, bad)

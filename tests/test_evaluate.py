@@ -1,0 +1,30 @@
+import pytest
+from spacy.training import Example
+
+from transparency_ner.evaluate import mean_scores, score_examples
+
+
+def make(nlp, text, ents, cats):
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(s, e, label=l) for s, e, l in ents]
+    doc.cats = {c: float(c in cats) for c in ["PROACTIVE", "REQUEST", "APPEAL", "INTERPRETATION", "PLATFORM", "ORGANIZATION", "ISSUES", "OTHER"]}
+    return doc
+
+
+def test_scores_per_label_and_macro(nlp):
+    gold = make(nlp, "区政府公开3条", [(0, 3, "AGENCY"), (5, 7, "COUNT")], ["PROACTIVE"])
+    pred = make(nlp, "区政府公开3条", [(0, 3, "AGENCY")], ["PROACTIVE", "ISSUES"])
+    gold2 = make(nlp, "无", [], ["OTHER"])
+    pred2 = make(nlp, "无", [], ["OTHER"])
+    s = score_examples([Example(pred, gold), Example(pred2, gold2)])
+    assert s["ents_p"] == 1.0 and s["ents_r"] == 0.5
+    assert s["ents_per_type"]["COUNT"]["f"] == 0.0 and s["ents_per_type"]["AGENCY"]["f"] == 1.0
+    # macro F over the labels present in gold (PROACTIVE, OTHER): both perfect
+    assert s["cats_macro_f"] == 1.0
+    assert s["cats_per_type"]["ISSUES"]["p"] == 0.0
+    assert s["cats_micro_f"] == pytest.approx(2 * 2 / (2 * 2 + 1))
+
+
+def test_mean_scores_averages_nested():
+    m = mean_scores([{"a": 1.0, "b": {"x": 0.0}, "report": "r1"}, {"a": 0.0, "b": {"x": 1.0}, "report": "r2"}])
+    assert m == {"a": 0.5, "b": {"x": 0.5}}

@@ -1,0 +1,89 @@
+"""End to end on the shipped corpus with a step limit: train, tune, evaluate, cross-validate,
+package, and load the wheel in a clean virtualenv."""
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+import spacy
+
+from transparency_ner.corpus import convert
+from transparency_ner.training import crossval, train_pipeline, tune_threshold
+
+FAST = {"training.max_steps": 30, "training.eval_frequency": 10}
+FOLDS = ["000_cdb2113075a9b1ff", "004_000d74875e455ad1"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, root):
+    tmp = tmp_path_factory.mktemp("pipeline")
+    convert(root / "corpus" / "gold", root / "corpus" / "splits.json", tmp / "data")
+    best = train_pipeline(root / "configs" / "config.cfg", tmp / "training", tmp / "data" / "train.spacy", tmp / "data" / "dev.spacy", FAST)
+    final = tmp / "model-final"
+    result = tune_threshold(best, tmp / "data" / "dev.spacy", final, n_trials=5)
+    return tmp, final, result
+
+
+@pytest.mark.slow
+def test_train_tune_evaluate(trained):
+    tmp, final, result = trained
+    assert 0.0 <= result["threshold"] <= 1.0
+    nlp = spacy.load(final)
+    assert nlp.pipe_names == ["tok2vec", "ner", "textcat_multilabel"]
+    assert nlp.get_pipe("textcat_multilabel").cfg["threshold"] == result["threshold"]
+    assert set(nlp.get_pipe("ner").labels) == {"AGENCY", "DATE", "COUNT", "CHANNEL"}
+    out = tmp / "test.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "transparency_ner", "evaluate", str(final), str(tmp / "data" / "test.spacy"), "--out", str(out)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    scores = json.loads(out.read_text())
+    assert scores["units"] == 72
+    assert set(scores["ents_per_type"]) == {"AGENCY", "DATE", "COUNT", "CHANNEL"}
+    assert 0.0 <= scores["ents_f"] <= 1.0 and 0.0 <= scores["cats_macro_f"] <= 1.0
+
+
+@pytest.mark.slow
+def test_crossval_holds_out_whole_reports(trained, root):
+    tmp, _, _ = trained
+    out = tmp / "crossval.json"
+    summary = crossval(root / "configs" / "config.cfg", tmp / "data" / "reports", FOLDS, out, overrides={"training.max_steps": 10, "training.eval_frequency": 5})
+    assert [f["report"] for f in summary["folds"]] == FOLDS
+    assert summary["folds"][0]["units"] == 78 and summary["folds"][1]["units"] == 72
+    assert json.loads(out.read_text())["mean"]["units"] == 75
+
+
+@pytest.mark.slow
+def test_packaged_wheel_loads_in_clean_venv(trained, tmp_path, root):
+    _, final, _ = trained
+    pkgs = tmp_path / "packages"
+    pkgs.mkdir()
+    subprocess.run([sys.executable, "-m", "spacy", "package", str(final), str(pkgs), "--name", "transparency", "--version", "0.1.0", "--build", "wheel", "--force"], check=True, capture_output=True)
+    meta = json.loads((pkgs / "zh_transparency-0.1.0" / "meta.json").read_text())
+    assert any(r.startswith("transparency_ner") for r in meta["requirements"])
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "-w", str(wheels), "-q"], check=True, capture_output=True)
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    pipeline_wheel = next((pkgs / "zh_transparency-0.1.0" / "dist").glob("*.whl"))
+    install = subprocess.run([str(py), "-m", "pip", "install", "-q", "--find-links", str(wheels), str(pipeline_wheel)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr[-2000:]
+    script = (
+        "import spacy, sys\n"
+        "nlp = spacy.load('zh_transparency')\n"
+        "doc = nlp('黑林铺街道办事处2017年共公开信息493条。')\n"
+        "assert 'transparency_ner' in sys.modules  # loaded through the entry point, not by the user\n"
+        "assert type(nlp.tokenizer).__name__ == 'CharTokenizer'\n"
+        "assert len(doc) == len(doc.text) - 5  # 2017 and 493 are one token each\n"
+        "assert set(doc.cats) == {'PROACTIVE','REQUEST','APPEAL','INTERPRETATION','PLATFORM','ORGANIZATION','ISSUES','OTHER'}\n"
+        "print('OK', [(e.text, e.label_) for e in doc.ents])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("OK")
