@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from .scheme import CATEGORIES
+from .tokenizer import to_simplified
 
 _CN_DIGIT = "零〇一二两三四五六七八九十百千万"
 _UNITS = (
@@ -29,16 +30,23 @@ COUNT_PATTERNS: List[str] = [
     rf"(?:\d+(?:\.\d+)?|[{_CN_DIGIT}]+)(?:余|多)?(?:万|千|百)?[{_CN_DIGIT}]*(?:余|多)? ?(?:{_UNITS})",
 ]
 CHANNELS: List[str] = [
-    "政府门户网站", "门户网站", "政府网站", "政务微博", "政务微信", "微信公众号", "公众号", "微博", "微信",
+    "政府门户网站", "门户网站", "政府网站", "政务网站", "为民服务中心", "办事大厅", "政务服务网", "政府信息公开网", "政务微博", "政务微信", "微信公众号", "公众号", "微博", "微信",
     "政府公报", "公开栏", "宣传栏", "公示栏", "电子显示屏", "政府信息公开查询一体机", "查询一体机",
     "政府信息查阅场所", "查阅场所", "查阅点", "新闻发布会", "在线访谈", "微访谈", "热线", "便民手册",
     "宣传单", "当面", "信函", "网络", "网上", "传真", "电子邮件", "网站", "服务中心", "服务大厅", "展板",
 ]
 AGENCY_SUFFIXES: List[str] = [
-    "人民政府办公室", "人民政府", "政府办公室", "政府办", "办事处", "领导小组办公室", "领导小组", "人社局",
-    "档案馆", "档案局", "党政办", "委员会", "局", "区委", "市委", "县委",
+    "人民政府办公室", "人民政府", "政府办公室", "政府办", "政府", "办事处", "领导小组办公室", "领导小组", "人社局",
+    "档案馆", "档案局", "党政办", "党政办公室", "委员会", "局", "委",
 ]
-AGENCY_PREFIX = r"(?:[\u4e00-\u9fff]{1,5}?(?:省|市|区|县|镇|乡|街道))+"
+# Stand-alone short forms that need no division name in front.
+AGENCY_SHORT_FORMS: List[str] = [
+    "区政府办", "区政府", "市政府", "县政府", "镇政府", "乡政府", "区委", "市委", "县委", "镇党委",
+    "行政办公室", "行政办", "党政办", "国务院办公厅", "区档案馆",
+]
+# One or two division names (2-4 chars + level word) in front of an office suffix.
+AGENCY_PREFIX = r"(?:[\u4e00-\u9fff]{2,4}?(?:省|市|区|县|镇|乡|街道)){1,2}"
+_OWNER = r"(?:区政府|市政府|县政府|镇政府|街道|镇|区|县|市)?"
 CATEGORY_KEYWORDS: Dict[str, List[str]] = {
     "PROACTIVE": ["主动公开", "公开信息", "发布信息", "公开了", "重点领域", "公开政府信息"],
     "REQUEST": ["依申请", "申请公开", "公开申请", "申请数", "答复", "收费", "减免"],
@@ -67,13 +75,16 @@ class RulesAnnotator:
         self.name = name
         self.date_re = re.compile("|".join(f"(?:{p})" for p in date_patterns))
         self.count_re = re.compile("|".join(f"(?:{p})" for p in count_patterns))
-        self.channel_re = re.compile("|".join(re.escape(c) for c in sorted(channels, key=len, reverse=True)))
+        channel_words = "|".join(re.escape(c) for c in sorted(channels, key=len, reverse=True))
+        self.channel_re = re.compile(rf"{_OWNER}(?:{channel_words})")
         suffixes = "|".join(re.escape(s) for s in sorted(agency_suffixes, key=len, reverse=True))
-        self.agency_re = re.compile(rf"{AGENCY_PREFIX}(?:{suffixes})?|(?:区|市|县|镇|乡)(?:政府办|政府|委)")
+        short = "|".join(re.escape(s) for s in sorted(AGENCY_SHORT_FORMS, key=len, reverse=True))
+        self.agency_re = re.compile(rf"{AGENCY_PREFIX}(?:{suffixes})|{short}")
         self.category_keywords = dict(category_keywords)
 
     def find(self, text: str) -> List[Tuple[int, int, str]]:
-        masked = _MASK.sub(lambda m: "\x00" * len(m.group()), text)
+        # Patterns are written in Simplified; the conversion keeps every offset.
+        masked = _MASK.sub(lambda m: "\x00" * len(m.group()), to_simplified(text))
         found: List[Tuple[int, int, str]] = []
         for label, regex in (("DATE", self.date_re), ("COUNT", self.count_re),
                              ("CHANNEL", self.channel_re), ("AGENCY", self.agency_re)):
@@ -83,6 +94,7 @@ class RulesAnnotator:
         return found
 
     def categorize(self, text: str) -> List[str]:
+        text = to_simplified(text)
         cats = [c for c, words in self.category_keywords.items() if any(w in text for w in words)]
         return cats or ["OTHER"]
 

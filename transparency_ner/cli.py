@@ -189,12 +189,18 @@ def crossval(
     out: Path = typer.Option(..., "--out", help="Metrics JSON to write"),
     folds: List[str] = typer.Option(..., "--fold", help="Report ids to hold out one at a time"),
     max_steps: Optional[int] = typer.Option(None, help="Override training.max_steps"),
+    extra_split: List[str] = typer.Option([], help="Also train every fold on the other reports of these splits"),
+    splits: Path = typer.Option(Path("corpus/splits.json"), help="Used with --extra-split"),
 ) -> None:
     """Leave-one-report-out cross-validation over the given reports."""
     from .training import crossval as run_crossval
 
+    extra: List[Path] = []
+    if extra_split:
+        split_map = {k: v for k, v in json.loads(splits.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+        extra = [data_dir / "reports" / f"{rep}.spacy" for name in extra_split for rep in split_map.get(name, []) if rep not in folds]
     overrides = {"training.max_steps": max_steps} if max_steps else {}
-    summary = run_crossval(config, data_dir / "reports", folds, out, overrides=overrides)
+    summary = run_crossval(config, data_dir / "reports", folds, out, extra_train=extra, overrides=overrides)
     m = summary["mean"]
     typer.echo(f"mean ents_f {m['ents_f']:.3f}  cats_macro_f {m['cats_macro_f']:.3f}  -> {out}")
 
@@ -225,6 +231,38 @@ def metrics_table(
         typer.echo(f"{readme}: metrics table updated")
     else:
         typer.echo(table)
+
+
+@app.command()
+def consistency(
+    gold: Path = typer.Option(Path("corpus/gold")),
+    splits: Path = typer.Option(Path("corpus/splits.json")),
+    allow: Path = typer.Option(Path("corpus/consistency-allow.json"), help="Decided exceptions, string -> reason"),
+    out: Optional[Path] = typer.Option(None, help="Write the full findings as JSON"),
+) -> None:
+    """Inconsistent tagging, text shared between splits, and category balance."""
+    from dataclasses import asdict
+
+    from .consistency import category_balance, check, load_allowlist, shared_text
+    from .corpus import group_by_report, load_gold, load_splits
+
+    records = load_gold(gold)
+    split_map = load_splits(splits, group_by_report(records))
+    errors, warnings = check(records, load_allowlist(allow))
+    shared = shared_text(records, split_map)
+    balance = category_balance(records, split_map)
+    for inc in warnings[:30]:
+        typer.echo(f"review: {inc.string!r} tagged {inc.labels}, untagged {inc.untagged}x, e.g. {inc.examples[0]}")
+    for name, s in shared.items():
+        typer.echo(f"{name}: {s['identical_in_train']} identical + {s['near_identical_in_train']} near-identical units of {s['units']} also in train ({s['shared_char_fraction']:.1%} of its text)")
+    typer.echo("units per category: " + json.dumps(balance, ensure_ascii=False))
+    if out:
+        _write_metrics(out, {"errors": [asdict(e) for e in errors], "warnings": [asdict(w) for w in warnings], "shared_text": shared, "category_balance": balance})
+    for inc in errors:
+        typer.echo(f"{inc.string!r} has different labels {inc.labels}, e.g. {inc.examples[:1]}", err=True)
+    if errors:
+        _fail(f"{len(errors)} string(s) with conflicting labels (decide them, or allow them in {allow} with a reason)")
+    typer.echo(f"consistent: no conflicting labels; {len(warnings)} strings to review")
 
 
 @app.command()
