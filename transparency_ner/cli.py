@@ -233,6 +233,102 @@ def metrics_table(
         typer.echo(table)
 
 
+def _progress(items, total: int, label: str):
+    """A progress bar on stderr when there is more than one file."""
+    if total <= 1:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=label, unit="report", file=sys.stderr)
+
+
+def _run_batch(paths: List[str], model: Optional[str], n_process: int, label: str):
+    from .batch import expand_inputs, tag_many
+
+    sources, errors = expand_inputs(paths)
+    for err in errors:
+        typer.echo(f"error: {err}", err=True)
+    failed = len(errors)
+    for name, report, err in _progress(tag_many(sources, model, n_process), len(sources), label):
+        if err:
+            failed += 1
+            typer.echo(f"error: {err}", err=True)
+            continue
+        yield report
+    if failed:
+        typer.echo(f"error: {failed} input(s) could not be tagged", err=True)
+        raise typer.Exit(1)
+
+
+_PATHS = typer.Argument(..., help="Files, directories, globs, or - for stdin")
+_MODEL = typer.Option(None, "--model", "-m", help="Pipeline directory or package (default: installed zh_transparency)")
+
+
+@app.command()
+def tag(
+    paths: List[str] = _PATHS,
+    model: Optional[str] = _MODEL,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="JSON Lines file (default: stdout)"),
+    n_process: int = typer.Option(1, "--n-process", "-n", help="Worker processes"),
+) -> None:
+    """Tag whole reports -> JSON Lines, one report a line."""
+    handle = open(out, "w", encoding="utf-8") if out else sys.stdout
+    try:
+        for report in _run_batch(paths, model, n_process, "tag"):
+            handle.write(json.dumps(report, ensure_ascii=False) + "\n")
+            handle.flush()
+    finally:
+        if out:
+            handle.close()
+
+
+STATS_FIELDS = ["report", "agency", "year", "table", "section", "indicator", "column", "value", "unit", "start", "end"]
+
+
+@app.command()
+def stats(
+    paths: List[str] = _PATHS,
+    model: Optional[str] = _MODEL,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="CSV file (default: stdout)"),
+    n_process: int = typer.Option(1, "--n-process", "-n"),
+) -> None:
+    """Every figure of the reports' statistics tables -> CSV, one row per figure."""
+    import csv
+
+    handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        writer = csv.DictWriter(handle, fieldnames=STATS_FIELDS)
+        writer.writeheader()
+        for report in _run_batch(paths, model, n_process, "stats"):
+            for f in report["figures"]:
+                writer.writerow({
+                    "report": report["source"], "agency": report["agency"], "year": report["year"],
+                    "table": f["table"], "section": f["section"], "indicator": f["row"], "column": f["column"],
+                    "value": f["value"], "unit": f["unit"] or "", "start": f["start"], "end": f["end"],
+                })
+            for c in report["checks"]:
+                if not c["ok"]:
+                    typer.echo(f"warning: {report['source']}: check failed: {c['name']}: {c['detail']}", err=True)
+    finally:
+        if out:
+            handle.close()
+
+
+@app.command()
+def show(
+    path: Path = typer.Argument(..., help="A report file"),
+    model: Optional[str] = _MODEL,
+    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write"),
+) -> None:
+    """A self-contained HTML page: entities and categories per unit, and the report's figures."""
+    from .report import load_pipeline, tag_report
+    from .show import render_report
+
+    report = tag_report(path, load_pipeline(model))
+    out.write_text(render_report(report), encoding="utf-8")
+    typer.echo(f"{out}: {len(report.units)} units, {len(report.entities)} entities, {len(report.figures)} figures")
+
+
 @app.command()
 def consistency(
     gold: Path = typer.Option(Path("corpus/gold")),

@@ -169,3 +169,37 @@ def read_report(
     except OSError as err:
         raise ReaderError(f"{name}: cannot read ({err.strerror or err})") from None
     return read_bytes(data, name)
+
+
+def stream_report(path: Path, sample_bytes: int = 1 << 20):
+    """A large plain-text report -> (ReadResult without text, iterator of units).
+
+    The encoding is detected on the first megabyte; the file is then decoded line by
+    line, so memory stays bounded whatever the file's size. HTML is not streamed (a page
+    that large is not a report) and raises ReaderError.
+    """
+    from .units import iter_lines_units
+
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(sample_bytes)
+    except OSError as err:
+        raise ReaderError(f"{name}: cannot read ({err.strerror or err})") from None
+    # cut the sample at a line end so no multibyte character is split
+    cut = sample.rfind(b"\n")
+    head = sample[: cut + 1] if cut > 0 else sample
+    _, encoding = decode_bytes(head, name)
+    if looks_like_html(head):
+        raise ReaderError(f"{name}: HTML page too large to be a report")
+    codec = {"utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "big5": "cp950", "utf-16": "utf-16"}.get(encoding, encoding)
+
+    def lines():
+        try:
+            with open(path, encoding=codec, errors="strict", newline="") as handle:
+                for line in handle:
+                    yield line
+        except UnicodeDecodeError as err:
+            raise ReaderError(f"{name}: not valid {encoding} further in the file (byte {err.start} of a line)") from None
+
+    return ReadResult("", encoding, False, name), iter_lines_units(lines())

@@ -1,0 +1,268 @@
+"""Statistics tables flattened into ``a | b |`` text -> figures, with cross-checks.
+
+Web pages flatten tables in several shapes (a row per line, a cell per line, empty cells
+as runs of bars, header words broken by spaces, row labels split from their numbers).
+All of them are read the same way: the table is a stream of cells; a label followed by
+values is a row, labels followed by labels are group or column heads. Columns come from
+the national standard forms where the section is known, else from the header row.
+Checks never change a figure: a report that fails one is flagged, not fixed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .tokenizer import to_simplified
+from .units import Unit
+
+REQUEST_COLUMNS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+_APPEAL_GROUPS = ["行政复议", "行政诉讼·未经复议直接起诉", "行政诉讼·复议后起诉"]
+_APPEAL_OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+APPEAL_COLUMNS = [f"{g}·{o}" for g in _APPEAL_GROUPS for o in _APPEAL_OUTCOMES]
+UNIT_WORDS = {"条", "件", "次", "篇", "个", "项", "人", "人次", "名", "份", "万元", "元", "场", "期", "家", "处", "块", "本", "户", "天", "个工作日", "工作日", "%"}
+_NUMBER = re.compile(r"^[+\-＋－]?\d+(?:[.,]\d+)*$")
+_NA = {"/", "—", "——", "-", "－", "无", "\\", "／"}
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+@dataclass
+class Figure:
+    """One number from a statistics table, with where it came from."""
+
+    section: str
+    row: str
+    column: str
+    value: float
+    unit: Optional[str]
+    start: int
+    end: int
+    table: str = "table"
+
+    def to_dict(self) -> Dict:
+        return asdict(self)
+
+
+@dataclass
+class Check:
+    """A cross-check the figures must satisfy; ``ok`` False flags the report."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class _Cell:
+    text: str
+    start: int
+    end: int
+
+
+def _cells(unit: Unit) -> List[_Cell]:
+    parts = unit.text.split("|")
+    if unit.text.rstrip().endswith("|"):
+        parts = parts[:-1]
+    cells, pos = [], unit.start
+    for part in parts:
+        lead = len(part) - len(part.lstrip())
+        text = part.strip()
+        cells.append(_Cell(text, pos + lead, pos + lead + len(text)))
+        pos += len(part) + 1
+    return cells
+
+
+def _squash(label: str) -> str:
+    return re.sub(r"\s+", "", label)
+
+
+def _is_value(text: str) -> bool:
+    return text == "" or text in _NA or bool(_NUMBER.match(text))
+
+
+def _number(text: str) -> Optional[float]:
+    if not _NUMBER.match(text):
+        return None
+    value = float(text.replace(",", "").replace("＋", "+").replace("－", "-"))
+    return int(value) if value.is_integer() else value
+
+
+def _table_kind(section: str) -> str:
+    s = to_simplified(section)
+    if "收到和处理" in s or ("申请" in s and "处理" in s and "情况" in s and s.startswith("三")):
+        return "requests"
+    if "行政复议" in s and "行政诉讼" in s:
+        return "appeals"
+    if "主动公开" in s:
+        return "proactive"
+    return "table"
+
+
+def extract_figures(units: Sequence[Unit]) -> List[Figure]:
+    """Every numeric table cell of a report, as figures with section, row and column."""
+    figures: List[Figure] = []
+    section = ""
+    stream: List[_Cell] = []
+
+    def flush() -> None:
+        if stream:
+            figures.extend(_read_table(section, stream))
+            stream.clear()
+
+    for unit in units:
+        if "|" not in unit.text:
+            if _HEADING.match(unit.text) or not stream:
+                flush()
+                if _HEADING.match(unit.text):
+                    section = unit.text
+            continue
+        stream.extend(_cells(unit))
+    flush()
+    return figures
+
+
+def _read_table(section: str, cells: List[_Cell]) -> List[Figure]:
+    kind = _table_kind(section)
+    fixed = {"requests": REQUEST_COLUMNS, "appeals": APPEAL_COLUMNS}.get(kind)
+    columns: List[str] = list(fixed or [])
+    unit_col: Optional[int] = None
+    figures: List[Figure] = []
+    groups: Dict[int, str] = {}
+    header_mode = False
+    i = 0
+    while i < len(cells):
+        cell = cells[i]
+        if _is_value(cell.text):
+            i += 1
+            continue  # stray value with no label: nothing to attach it to
+        # collect this label's values (and a unit cell) up to the next label
+        j = i + 1
+        values: List[_Cell] = []
+        unit: Optional[str] = None
+        while j < len(cells) and (_is_value(cells[j].text) or _squash(cells[j].text) in UNIT_WORDS):
+            if _squash(cells[j].text) in UNIT_WORDS and not _is_value(cells[j].text):
+                unit = _squash(cells[j].text)
+            else:
+                values.append(cells[j])
+            j += 1
+        label = _squash(cell.text)
+        has_number = any(_number(v.text) is not None for v in values)
+        if label == "信息内容" or (not fixed and not values and not has_number and _looks_like_header(cells, i)):
+            header_mode = True
+            columns = []
+            unit_col = None
+            if label != "信息内容":
+                columns.append(label)
+            i = j
+            continue
+        if header_mode and not values:
+            columns.append(label)
+            i = j
+            continue
+        header_mode = False
+        level = _level(label)
+        groups = {k: v for k, v in groups.items() if k < level}
+        if not values or (not has_number and not fixed):
+            groups[level] = label
+            i = j
+            continue
+        row = " / ".join([groups[k] for k in sorted(groups)] + [label])
+        if kind == "appeals":  # the value row has no label of its own; the last head stands before it
+            row = "行政复议、行政诉讼"
+        cols = _value_columns(columns, unit_col, len(values))
+        for k, v in enumerate(values):
+            number = _number(v.text)
+            if number is None:
+                continue
+            col = cols[k] if k < len(cols) else f"列{k + 1}"
+            figures.append(Figure(section, row, col, number, unit or _unit_from(col), v.start, v.end, kind))
+        i = j
+    return figures
+
+
+def _looks_like_header(cells: List[_Cell], i: int) -> bool:
+    """A run of two or more labels where one names a unit or count column."""
+    run = []
+    for c in cells[i : i + 4]:
+        if _is_value(c.text):
+            break
+        run.append(_squash(c.text))
+    return len(run) >= 2 and ("指标" in run[0] or run[0] in ("项目", "名称"))
+
+
+def _value_columns(columns: List[str], unit_col: Optional[int], n: int) -> List[str]:
+    cols = [c for c in columns if c not in ("单位", "计量单位", "统计指标", "指标名称", "信息内容")]
+    if len(cols) >= n:
+        return cols[-n:] if len(cols) > n and not cols[0].startswith("本年") else cols[:n]
+    return cols + [f"列{k + 1}" for k in range(len(cols), n)]
+
+
+def _unit_from(column: str) -> Optional[str]:
+    m = re.search(r"单位[:：](.+?)[)）]", column)
+    return m.group(1) if m else None
+
+
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def _level(label: str) -> int:
+    """1 for 一、/第二十条 heads, 2 for （一） heads, 3 for numbered and other rows."""
+    if _HEADING.match(label) or label.startswith("第二十条"):
+        return 1
+    if _SUBHEADING.match(label):
+        return 2
+    return 3
+
+
+# ------------------------------------------------------------------ checks
+def _row_values(figures: Sequence[Figure], prefix: str) -> Optional[Dict[str, float]]:
+    rows: Dict[str, Dict[str, float]] = {}
+    for f in figures:
+        rows.setdefault(f.row, {})[f.column] = f.value
+    for row, vals in rows.items():
+        last = row.split(" / ")[-1]
+        if last.startswith(prefix):
+            return vals
+    return None
+
+
+def check_figures(figures: Sequence[Figure]) -> List[Check]:
+    """Cross-checks of the national standard tables (empty cells count as 0)."""
+    checks: List[Check] = []
+    req = [f for f in figures if f.table == "requests"]
+    if req:
+        new = _row_values(req, "一、本年新收")
+        carried = _row_values(req, "二、上年结转")
+        handled = _row_values(req, "（七）总计") or _row_values(req, "(七)总计")
+        forward = _row_values(req, "四、结转下年度")
+        if new is not None and handled is not None:
+            bad = []
+            for col in REQUEST_COLUMNS:
+                lhs = new.get(col, 0) + (carried or {}).get(col, 0)
+                rhs = handled.get(col, 0) + (forward or {}).get(col, 0)
+                if abs(lhs - rhs) > 1e-6:
+                    bad.append(f"{col}: {lhs:g} ≠ {rhs:g}")
+            checks.append(Check("requests: new + carried over = handled + carried forward", not bad, "; ".join(bad) or "holds in every column"))
+        rows: Dict[str, Dict[str, float]] = {}
+        for f in req:
+            rows.setdefault(f.row, {})[f.column] = f.value
+        bad = []
+        for row, vals in rows.items():
+            if "总计" in vals:
+                parts = sum(vals.get(c, 0) for c in REQUEST_COLUMNS[:-1])
+                if abs(parts - vals["总计"]) > 1e-6:
+                    bad.append(f"{row}: {parts:g} ≠ {vals['总计']:g}")
+        checks.append(Check("requests: 总计 = sum of applicant columns", not bad, "; ".join(bad[:5]) or f"holds in {len(rows)} rows"))
+    app = [f for f in figures if f.table == "appeals"]
+    if app:
+        vals = {f.column: f.value for f in app}
+        bad = []
+        for g in _APPEAL_GROUPS:
+            total = vals.get(f"{g}·总计")
+            if total is None:
+                continue
+            parts = sum(vals.get(f"{g}·{o}", 0) for o in _APPEAL_OUTCOMES[:-1])
+            if abs(parts - total) > 1e-6:
+                bad.append(f"{g}: {parts:g} ≠ {total:g}")
+        checks.append(Check("appeals: 总计 = sum of outcomes", not bad, "; ".join(bad) or "holds in every group"))
+    return checks
