@@ -10,21 +10,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from transparency_ner.corpus import convert
-from transparency_ner.training import crossval, train_pipeline, tune_threshold
+from transparency_ner.training import crossval
 
-FAST = {"training.max_steps": 30, "training.eval_frequency": 10}
 FOLDS = ["000_cdb2113075a9b1ff", "004_000d74875e455ad1"]
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory, root):
-    tmp = tmp_path_factory.mktemp("pipeline")
-    convert(root / "corpus" / "gold", root / "corpus" / "splits.json", tmp / "data")
-    best = train_pipeline(root / "configs" / "config.cfg", tmp / "training", tmp / "data" / "train.spacy", tmp / "data" / "dev.spacy", FAST)
-    final = tmp / "model-final"
-    result = tune_threshold(best, tmp / "data" / "dev.spacy", final, n_trials=5)
-    return tmp, final, result
 
 
 @pytest.mark.slow

@@ -233,28 +233,33 @@ def metrics_table(
         typer.echo(table)
 
 
-def _progress(items, total: int, label: str):
-    """A progress bar on stderr when there is more than one file."""
-    if total <= 1:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, total=total, desc=label, unit="report", file=sys.stderr)
-
-
 def _run_batch(paths: List[str], model: Optional[str], n_process: int, label: str):
+    """Tag every input; bad ones become one stderr line each and exit code 1 at the end.
+    More than one file gets a progress bar on stderr."""
     from .batch import expand_inputs, tag_many
 
     sources, errors = expand_inputs(paths)
+    bar = None
+    if len(sources) > 1:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(sources), desc=label, unit="report", file=sys.stderr)
+    say = (lambda msg: bar.write(msg, file=sys.stderr)) if bar else (lambda msg: typer.echo(msg, err=True))
     for err in errors:
-        typer.echo(f"error: {err}", err=True)
+        say(f"error: {err}")
     failed = len(errors)
-    for name, report, err in _progress(tag_many(sources, model, n_process), len(sources), label):
-        if err:
-            failed += 1
-            typer.echo(f"error: {err}", err=True)
-            continue
-        yield report
+    try:
+        for name, report, err in tag_many(sources, model, n_process):
+            if bar:
+                bar.update(1)
+            if err:
+                failed += 1
+                say(f"error: {err}")
+                continue
+            yield report
+    finally:
+        if bar:
+            bar.close()
     if failed:
         typer.echo(f"error: {failed} input(s) could not be tagged", err=True)
         raise typer.Exit(1)

@@ -30,6 +30,8 @@ def to_number(numeral: str) -> Optional[Number]:
     text = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
     if not text:
         return None
+    if text[0] in "百千万亿":  # 逾万条: a bare order of magnitude means one of it
+        text = "一" + text
     try:
         value = cn2an.cn2an(text, "smart")
     except (ValueError, KeyError, IndexError, TypeError):

@@ -1,0 +1,116 @@
+from transparency_ner.reader import read_report
+from transparency_ner.tables import check_figures, extract_figures
+from transparency_ner.units import split_units
+
+
+def figures_of(path):
+    units = split_units(read_report(path).text)
+    return extract_figures(units)
+
+
+def test_seed_003_narrative_table(root):
+    figures = figures_of(root / "corpus" / "raw" / "003_d56b836ff3b8aa47.txt")
+    by_row = {f.row.split(" / ")[-1]: f for f in figures}
+    expected = {
+        "(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条)": 1264,
+        "2.政府网站公开政府信息数": 240,
+        "3.政务微博公开政府信息数": 65,
+        "4.政务微信公开政府信息数": 202,
+        "5.其他方式公开政府信息数": 757,
+    }
+    for row, value in expected.items():
+        assert by_row[row].value == value
+        assert by_row[row].unit == "条"
+        assert by_row[row].column == "统计数"
+    assert by_row["1.当面申请数"].value == 1 and by_row["1.当面申请数"].unit == "件"
+
+
+def test_figure_offsets_point_at_the_number(root):
+    path = root / "corpus" / "raw" / "003_d56b836ff3b8aa47.txt"
+    text = read_report(path).text
+    for f in extract_figures(split_units(text)):
+        assert float(text[f.start : f.end].replace("+", "")) == f.value
+
+
+ROW_TABLE = """三、收到和处理政府信息公开申请情况
+申请人情况 |
+自然 人 | 法人或其他组织 | 总计 |
+商业 企业 | 科研 机构 | 社会公益 组织 | 法律服务 机构 | 其他 |
+一、本年新收政府信息公开申请数量 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |
+二、上年结转政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+三、本年度办理结果 |
+（一）予以公开 | 4 | 1 | 0 | 0 | 0 | 0 | 5 |
+（七）总计 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |
+四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 | 行政诉讼 |
+结果 维持 | 结果 纠正 | 其他 结果 | 尚未 审结 | 总计 | 未经复议直接起诉 | 复议后起诉 |
+结果 维持 | 结果 纠正 | 其他 结果 | 尚未 审结 | 总计 | 结果 维持 | 结果 纠正 | 其他 结果 | 尚未 审结 | 总计 |
+2 | 0 | 1 | 0 | 3 | 1 | 0 | 0 | 1 | 2 | 1 | 0 | 0 | 0 | 1 |
+五、存在的主要问题及改进情况
+"""
+
+CELL_TABLE = """三、收到和处理政府信息公开申请情况
+申请人情况 |
+一、本年新收政府信息公开申请数量 |
+4 ||||||
+4 |
+二、上年结转政府信息公开申请数量 ||||||||
+三、本年度办理结果 |
+（一）予以公开 |
+3 ||||||
+3 |
+（四）无法提供 |
+1.本机关不掌握相关政府信息 |
+1 ||||||
+1 |
+（七）总计 |
+4 ||||||
+4 |
+四、结转下年度继续办理 ||||||||
+"""
+
+
+def test_request_table_in_both_shapes_passes_its_checks():
+    for text, new_total in ((ROW_TABLE, 6), (CELL_TABLE, 4)):
+        figures = extract_figures(split_units(text))
+        req = {(f.row.split(" / ")[-1], f.column): f.value for f in figures if f.table == "requests"}
+        assert req[("一、本年新收政府信息公开申请数量", "总计")] == new_total
+        checks = check_figures(figures)
+        assert checks and all(c.ok for c in checks), checks
+    cell = {(f.row.split(" / ")[-1], f.column): f.value for f in extract_figures(split_units(CELL_TABLE))}
+    assert cell[("1.本机关不掌握相关政府信息", "自然人")] == 1
+    assert ("1.本机关不掌握相关政府信息", "商业企业") not in cell  # empty cells are not figures
+
+
+def test_appeal_table_columns():
+    figures = [f for f in extract_figures(split_units(ROW_TABLE)) if f.table == "appeals"]
+    cols = {f.column: f.value for f in figures}
+    assert len(figures) == 15
+    assert cols["行政复议·结果维持"] == 2 and cols["行政复议·总计"] == 3
+    assert cols["行政诉讼·未经复议直接起诉·总计"] == 2 and cols["行政诉讼·复议后起诉·总计"] == 1
+
+
+def test_a_report_that_breaks_the_request_rule_is_flagged_not_fixed():
+    broken = ROW_TABLE.replace("（七）总计 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |", "（七）总计 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |")
+    figures = extract_figures(split_units(broken))
+    checks = {c.name: c for c in check_figures(figures)}
+    rule = checks["requests: new + carried over = handled + carried forward"]
+    assert not rule.ok and "自然人: 6 ≠ 4" in rule.detail
+    assert any(f.value == 3 and f.row.endswith("（七）总计") for f in figures)
+
+
+def test_written_standard_reports_balance(root):
+    """Every standard-format report of the corpus passes the request-table rule."""
+    import json
+
+    checked = 0
+    for meta_path in sorted((root / "corpus" / "annotations" / "meta").glob("*.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if not str(meta.get("format", "")).startswith("std"):
+            continue
+        figures = figures_of(root / "corpus" / "raw" / f"{meta['id']}.txt")
+        rule = [c for c in check_figures(figures) if c.name.startswith("requests: new")]
+        assert rule and rule[0].ok, (meta["id"], rule)
+        checked += 1
+    assert checked >= 1
