@@ -122,3 +122,16 @@ def test_record_to_doc_refuses_misaligned_span(nlp):
     bad = dict(GOOD, text="ABC12条", entities=[[1, 3, "COUNT"]])
     with pytest.raises(GoldError):
         record_to_doc(nlp, bad)
+
+
+def test_reconcile_needs_a_decision_for_every_difference():
+    from transparency_ner.corpus import reconcile_markup
+
+    a = ["0\tOTHER\t[区政府](AGENCY)", "1\tPROACTIVE\t公开[3条](COUNT)", "2\tOTHER\t无"]
+    b = ["0\tOTHER\t[区政府](AGENCY)", "1\tPROACTIVE,PLATFORM\t公开[3条](COUNT)", "2\tOTHER\t[无](AGENCY)"]
+    with pytest.raises(GoldError, match=r"no decision for differing units \[1, 2\]"):
+        reconcile_markup(a, b, {}, "r")
+    merged = reconcile_markup(a, b, {"1": {"pick": "B", "why": "K1"}, "2": "A"}, "r")
+    assert merged == [a[0], b[1], a[2]]
+    with pytest.raises(GoldError, match="changes the unit"):
+        reconcile_markup(a, b, {"1": "1\tPROACTIVE\t公开4条", "2": "A"}, "r")

@@ -96,6 +96,30 @@ def compare_passes_cmd(
 
 
 @app.command()
+def reconcile(
+    pass_a: Path = typer.Argument(..., help="Directory of pass-A markup files"),
+    pass_b: Path = typer.Argument(..., help="Directory of pass-B markup files"),
+    decisions: Path = typer.Argument(..., help="Directory of <report>.json decisions (unit -> A | B | markup line)"),
+    out: Path = typer.Argument(..., help="Directory for the reconciled markup"),
+) -> None:
+    """Merge two passes: agreed lines as they are, differing lines as decided."""
+    from .corpus import reconcile_markup
+
+    out.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for fa in sorted(pass_a.glob("*.tsv")):
+        fb = pass_b / fa.name
+        if not fb.exists():
+            continue
+        dec_path = decisions / f"{fa.stem}.json"
+        dec = json.loads(dec_path.read_text(encoding="utf-8")) if dec_path.exists() else {}
+        lines = reconcile_markup(fa.read_text(encoding="utf-8").splitlines(), fb.read_text(encoding="utf-8").splitlines(), dec, fa.stem)
+        (out / fa.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        n += 1
+    typer.echo(f"{n} reports reconciled into {out}")
+
+
+@app.command()
 def convert(
     gold: Path = typer.Argument(..., help="Gold directory"),
     splits: Path = typer.Argument(..., help="splits.json: report ids per split"),

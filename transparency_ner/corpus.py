@@ -338,3 +338,44 @@ def to_traditional_docs(nlp, docs):
         new.cats = dict(doc.cats)
         out.append(new)
     return out
+
+
+def reconcile_markup(lines_a: Sequence[str], lines_b: Sequence[str], decisions: Dict[str, object], source: str) -> List[str]:
+    """Merge two markup passes of one report into the reconciled markup.
+
+    Lines the passes agree on are kept; every line where they differ needs a decision,
+    keyed by unit number: ``"A"``, ``"B"``, or ``{"line": "<markup line>", "why": "..."}``
+    (a ``"why"`` may accompany any choice as ``{"pick": "A", "why": ...}``).
+    """
+    a = {parse_line(l)[0]: l.rstrip("\n") for l in lines_a if l.strip()}
+    b = {parse_line(l)[0]: l.rstrip("\n") for l in lines_b if l.strip()}
+    if set(a) != set(b):
+        raise GoldError(f"{source}: the passes cover different units")
+    out: List[str] = []
+    missing: List[int] = []
+    for unit in sorted(a):
+        la, lb = a[unit], b[unit]
+        _, cats_a, text_a, spans_a = parse_line(la)
+        _, cats_b, text_b, spans_b = parse_line(lb)
+        if text_a != text_b:
+            raise GoldError(f"{source}: unit {unit} has different text in the two passes")
+        if set(cats_a) == set(cats_b) and sorted(spans_a) == sorted(spans_b):
+            out.append(la)
+            continue
+        choice = decisions.get(str(unit))
+        if isinstance(choice, dict):
+            choice = choice.get("line") or choice.get("pick")
+        if choice == "A":
+            out.append(la)
+        elif choice == "B":
+            out.append(lb)
+        elif isinstance(choice, str) and "\t" in choice:
+            number, _, text_c, _ = parse_line(choice)
+            if number != unit or text_c != text_a:
+                raise GoldError(f"{source}: decision for unit {unit} changes the unit's number or text")
+            out.append(choice)
+        else:
+            missing.append(unit)
+    if missing:
+        raise GoldError(f"{source}: no decision for differing units {missing[:10]}{' …' if len(missing) > 10 else ''}")
+    return out
