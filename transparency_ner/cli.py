@@ -390,6 +390,97 @@ def consistency(
     typer.echo(f"consistent: no conflicting labels; {len(warnings)} strings to review")
 
 
+doccano_app = typer.Typer(help="A local doccano server for the annotation loop", no_args_is_help=True)
+app.add_typer(doccano_app, name="doccano")
+_VENV = typer.Option(Path(".doccano/venv"), help="Virtualenv holding doccano")
+_DATA = typer.Option(Path(".doccano/data"), help="doccano's data directory")
+
+
+@doccano_app.command("start")
+def doccano_start(venv: Path = _VENV, data: Path = _DATA, port: int = typer.Option(8765, help="Loopback port")) -> None:
+    """Install doccano if needed, initialise it, create the admin user from
+    DOCCANO_USERNAME / DOCCANO_PASSWORD, start the web server and worker, wait for health."""
+    from .doccano_server import credentials, install, start
+
+    user, password = credentials()
+    install(venv)
+    url = start(venv, data, port, user, password)
+    typer.echo(f"doccano is up at {url} (stop it with: transparency-ner doccano stop)")
+
+
+@doccano_app.command("stop")
+def doccano_stop(data: Path = _DATA) -> None:
+    """Stop the server and worker started with ``doccano start``."""
+    from .doccano_server import stop
+
+    typer.echo("doccano stopped" if stop(data) else "doccano was not running")
+
+
+_URL = typer.Option("http://127.0.0.1:8765", "--url", help="doccano server")
+_PROJECT = typer.Option("transparency_ner", "--project", help="doccano project name")
+
+
+@app.command("annotate-push")
+def annotate_push(
+    raw: List[Path] = typer.Argument(..., help="Raw report files to draw units from"),
+    model: str = typer.Option("training/model-final", "--model", "-m"),
+    url: str = _URL,
+    project: str = _PROJECT,
+    gold: Path = typer.Option(Path("corpus/gold")),
+    limit: Optional[int] = typer.Option(None, help="Push at most this many units"),
+) -> None:
+    """Pre-label new units with the model and upload them, least confident first.
+
+    Units already in gold or on the server (same text) are left out, so pushing twice
+    creates no duplicates."""
+    from .annotate import Doccano, candidates, gold_hashes, push, server_hashes
+    from .doccano_server import credentials
+    from .report import load_pipeline
+
+    user, password = credentials()
+    dc = Doccano(url, user, password)
+    pid = dc.ensure_project(project)
+    known = gold_hashes(gold) | server_hashes(dc, pid)
+    items = candidates(raw, load_pipeline(model), known)
+    n = push(dc, pid, items, limit)
+    typer.echo(f"pushed {n} units to project {project!r} ({len(items) - n} more waiting); least confident first")
+
+
+@app.command("annotate-pull")
+def annotate_pull(
+    url: str = _URL,
+    project: str = _PROJECT,
+    gold: Path = typer.Option(Path("corpus/gold")),
+    include_all: bool = typer.Option(False, "--all", help="Pull every example, not only those marked done"),
+    overwrite: bool = typer.Option(False, help="Replace gold units that differ"),
+    from_file: Optional[Path] = typer.Option(None, help="Merge a doccano JSONL export instead of asking the server"),
+) -> None:
+    """Pull corrected units, validate them, merge them into gold (atomically)."""
+    from .annotate import Doccano, fetch, merge
+    from .doccano_server import credentials
+
+    if from_file:
+        rows = []
+        for lineno, line in enumerate(from_file.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    _fail(f"{from_file}:{lineno}: bad JSON ({err.msg})")
+    else:
+        user, password = credentials()
+        dc = Doccano(url, user, password)
+        rows = fetch(dc, dc.project_id(project), include_all)
+    result = merge(gold, rows, overwrite)
+    for why in result.skipped_why[:20]:
+        typer.echo(f"skipped: {why}", err=True)
+    for why in result.rejected:
+        typer.echo(f"rejected: {why}", err=True)
+    if result.rejected:
+        _fail(f"{len(result.rejected)} problem(s); nothing was written to {gold}")
+    typer.echo(result.summary())
+
+
 @app.command()
 def datacard(
     readme: Path = typer.Option(Path("corpus/README.md"), help="Data card to update between its markers"),
@@ -406,11 +497,12 @@ def datacard(
 
 def main() -> None:
     """Entry point: known errors become one line and exit code 1."""
+    from .annotate import AnnotateError
     from .reader import ReaderError
 
     try:
         app()
-    except (ReaderError, GoldError, UserError, ValueError) as err:
+    except (ReaderError, GoldError, UserError, AnnotateError, ValueError) as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(1)
     except OSError as err:
