@@ -297,10 +297,18 @@ _MODEL = typer.Option(None, "--model", "-m", help="Pipeline directory or package
 def tag(
     paths: List[str] = _PATHS,
     model: Optional[str] = _MODEL,
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="JSON Lines file (default: stdout)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="JSON Lines file (default: stdout); a directory with --engine ray"),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Worker processes"),
+    engine: str = typer.Option("local", help="local, or ray: shards on a Ray cluster, resumable"),
+    shard_size: int = typer.Option(50, help="Files per shard (--engine ray)"),
+    ray_address: Optional[str] = typer.Option(None, help="Ray cluster address (default: a local cluster)"),
 ) -> None:
     """Tag whole reports -> JSON Lines, one report a line."""
+    if engine == "ray":
+        _tag_ray(paths, model, out, n_process, shard_size, ray_address)
+        return
+    if engine != "local":
+        _fail(f"unknown engine {engine!r} (local or ray)")
     handle = open(out, "w", encoding="utf-8") if out else sys.stdout
     try:
         for report in _run_batch(paths, model, n_process, "tag"):
@@ -309,6 +317,24 @@ def tag(
     finally:
         if out:
             handle.close()
+
+
+def _tag_ray(paths: List[str], model: Optional[str], out: Optional[Path], n_process: int, shard_size: int, address: Optional[str]) -> None:
+    from .batch import expand_inputs
+    from .scale import run_ray
+
+    if out is None:
+        _fail("--engine ray needs --out DIR (one file per shard)")
+    sources, errors = expand_inputs(paths)
+    for err in errors:
+        typer.echo(f"error: {err}", err=True)
+    if "-" in sources:
+        _fail("--engine ray reads files, not stdin")
+    summary = run_ray(sources, model, out, shard_size, n_process if n_process > 1 else None, address)
+    typer.echo(f"{summary['shards']} shards ({summary['skipped']} already done), {summary['ok']} reports tagged, {summary['failed']} failed -> {out}", err=True)
+    failed = summary["failed"] + len(errors)
+    if failed:
+        _fail(f"{failed} input(s) could not be tagged (see {out}/shard-*.errors)")
 
 
 STATS_FIELDS = ["report", "agency", "year", "table", "section", "indicator", "column", "value", "unit", "start", "end"]
