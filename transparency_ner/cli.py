@@ -247,11 +247,13 @@ def metrics_table(
     readme: Optional[Path] = typer.Option(None, help="Replace the table between the markers in this file"),
 ) -> None:
     """Render the metrics JSON as the README's table (never written by hand)."""
-    from .report_table import render_table, replace_between_markers
+    from .report_table import BENCH_BEGIN, BENCH_END, render_benchmark, render_table, replace_between_markers
 
     table = render_table(metrics_dir)
     if readme:
         replace_between_markers(readme, table)
+        if BENCH_BEGIN in readme.read_text(encoding="utf-8"):
+            replace_between_markers(readme, render_benchmark(metrics_dir), BENCH_BEGIN, BENCH_END)
         typer.echo(f"{readme}: metrics table updated")
     else:
         typer.echo(table)

@@ -63,3 +63,18 @@ def replace_between_markers(path: Path, table: str, begin: str = BEGIN, end: str
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
     Path(path).write_text(f"{head}{begin}\n{table}\n{end}{tail}", encoding="utf-8")
+
+
+BENCH_BEGIN = "<!-- benchmark:begin -->"
+BENCH_END = "<!-- benchmark:end -->"
+
+
+def render_benchmark(metrics_dir: Path) -> str:
+    """metrics/benchmark.json (+ .memory.json) -> the README's performance table."""
+    from .benchmark import format_table
+
+    rows = _load(Path(metrics_dir) / "benchmark.json")
+    if not rows:
+        return "_No benchmark yet: run `spacy project run benchmark`._"
+    curve = _load(Path(metrics_dir) / "benchmark.memory.json") or []
+    return format_table({"rows": rows, "memory_curve": curve})
