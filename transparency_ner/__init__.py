@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 
 from .tokenizer import CharTokenizer, create_char_tokenizer  # noqa: E402,F401  (registers)
 from .baseline import make_rules  # noqa: E402,F401  (registers)
+from .models import build_norm_bow  # noqa: E402,F401  (registers)
 from .report import Report, tag_report  # noqa: E402,F401  (the Python API)
 
 __all__ = ["__version__", "tag_report", "Report", "CharTokenizer"]
