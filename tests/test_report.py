@@ -120,14 +120,16 @@ def test_huge_file_streams_in_bounded_memory(tmp_path, rules_dir):
     script = (
         "import resource, sys\n"
         "from transparency_ner.reader import stream_report\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
         "result, units = stream_report(sys.argv[1])\n"
         "n = sum(1 for _ in units)\n"
-        "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print(n, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True)
-    n, peak_mb = map(int, proc.stdout.split())
+    n, before_mb, peak_mb = map(int, proc.stdout.split())
     assert n > 400_000  # one unit per line
-    assert peak_mb < 200, f"peak RSS {peak_mb} MB"
+    # the file is 40 MB and its text ~90 MB in Python strings: streaming must add far less
+    assert peak_mb - before_mb < 40, f"peak RSS grew from {before_mb} to {peak_mb} MB"
 
 
 def test_show_page_renders_in_headless_chromium(tmp_path, root, rules_dir):
