@@ -75,12 +75,14 @@ def test_markup_round_trip_and_refusal():
         markup_to_records(["0\tOTHER,REQUEST\t无"], "r")
 
 
-def test_shipped_gold_is_valid_and_holds_every_seed_unit(root):
+def test_shipped_gold_is_valid_and_holds_every_unit_of_every_report(root):
     files = sorted((root / "corpus" / "gold").glob("*.jsonl"))
     n, errors = validate(files)
     assert errors == []
     by_report = group_by_report(load_gold(root / "corpus" / "gold"))
-    for raw in sorted((root / "corpus" / "raw").glob("0*.txt")):
+    raws = sorted((root / "corpus" / "raw").glob("*.txt"))
+    assert len(raws) == len(by_report) >= 50
+    for raw in raws:
         units = [u.text for u in split_units(raw.read_text(encoding="utf-8"))]
         assert [r["text"] for r in by_report[raw.stem]] == units
 
@@ -135,3 +137,18 @@ def test_reconcile_needs_a_decision_for_every_difference():
     assert merged == [a[0], b[1], a[2]]
     with pytest.raises(GoldError, match="changes the unit"):
         reconcile_markup(a, b, {"1": "1\tPROACTIVE\t公开4条", "2": "A"}, "r")
+
+
+def test_corpus_size_and_balance(root):
+    """The corpus holds at least 50 reports, 4,000 units, 300 spans of every label and
+    150 units of every category (issue targets, computed from the shipped gold)."""
+    from collections import Counter
+
+    from transparency_ner.scheme import CATEGORIES, ENT_LABELS
+
+    records = load_gold(root / "corpus" / "gold")
+    assert len(group_by_report(records)) >= 50 and len(records) >= 4000
+    spans = Counter(e[2] for r in records for e in r["entities"])
+    cats = Counter(c for r in records for c in r["cats"])
+    assert all(spans[label] >= 300 for label in ENT_LABELS), spans
+    assert all(cats[c] >= 150 for c in CATEGORIES), cats

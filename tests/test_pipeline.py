@@ -30,7 +30,10 @@ def test_train_tune_evaluate(trained):
     )
     assert proc.returncode == 0, proc.stderr
     scores = json.loads(out.read_text())
-    assert scores["units"] == 72
+    splits = json.loads((Path(__file__).parent.parent / "corpus" / "splits.json").read_text(encoding="utf-8"))
+    gold_dir = Path(__file__).parent.parent / "corpus" / "gold"
+    expected = sum(len((gold_dir / f"{r}.jsonl").read_text(encoding="utf-8").splitlines()) for r in splits["test"])
+    assert scores["units"] == expected
     assert set(scores["ents_per_type"]) == {"AGENCY", "DATE", "COUNT", "CHANNEL"}
     assert 0.0 <= scores["ents_f"] <= 1.0 and 0.0 <= scores["cats_macro_f"] <= 1.0
 
