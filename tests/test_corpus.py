@@ -139,6 +139,16 @@ def test_reconcile_needs_a_decision_for_every_difference():
         reconcile_markup(a, b, {"1": "1\tPROACTIVE\t公开4条", "2": "A"}, "r")
 
 
+def test_reconcile_review_corrects_a_unit_both_passes_agree_on():
+    """A reviewed line overrides even agreeing passes; a bare pick there changes nothing."""
+    from transparency_ner.corpus import reconcile_markup
+
+    a = ["0\tOTHER\t区政府年报", "1\tPROACTIVE\t公开[3条](COUNT)"]
+    fixed = "0\tOTHER\t[区政府](AGENCY)年报"
+    merged = reconcile_markup(a, list(a), {"0": {"line": fixed, "why": "C13"}, "1": "B"}, "r")
+    assert merged == [fixed, a[1]]
+
+
 def test_corpus_size_and_balance(root):
     """The corpus holds at least 50 reports, 4,000 units, 300 spans of every label and
     150 units of every category (issue targets, computed from the shipped gold)."""

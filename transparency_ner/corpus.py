@@ -345,7 +345,9 @@ def reconcile_markup(lines_a: Sequence[str], lines_b: Sequence[str], decisions: 
 
     Lines the passes agree on are kept; every line where they differ needs a decision,
     keyed by unit number: ``"A"``, ``"B"``, or ``{"line": "<markup line>", "why": "..."}``
-    (a ``"why"`` may accompany any choice as ``{"pick": "A", "why": ...}``).
+    (a ``"why"`` may accompany any choice as ``{"pick": "A", "why": ...}``). A ``"line"``
+    decision also applies where the passes agree: that is how a later review corrects a
+    unit both annotators got wrong, with its reason on record.
     """
     a = {parse_line(l)[0]: l.rstrip("\n") for l in lines_a if l.strip()}
     b = {parse_line(l)[0]: l.rstrip("\n") for l in lines_b if l.strip()}
@@ -359,10 +361,11 @@ def reconcile_markup(lines_a: Sequence[str], lines_b: Sequence[str], decisions: 
         _, cats_b, text_b, spans_b = parse_line(lb)
         if text_a != text_b:
             raise GoldError(f"{source}: unit {unit} has different text in the two passes")
-        if set(cats_a) == set(cats_b) and sorted(spans_a) == sorted(spans_b):
+        choice = decisions.get(str(unit))
+        agreed = set(cats_a) == set(cats_b) and sorted(spans_a) == sorted(spans_b)
+        if agreed and not (isinstance(choice, dict) and choice.get("line")):
             out.append(la)
             continue
-        choice = decisions.get(str(unit))
         if isinstance(choice, dict):
             choice = choice.get("line") or choice.get("pick")
         if choice == "A":
