@@ -3,13 +3,14 @@
 real output (trimmed) into README.md, plus a headless-Chromium screenshot of `show` in
 docs/show.png. Run after `spacy project run all`: `python scripts/readme_examples.py`."""
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from transparency_ner.batch import write_mixed_inputs
 from transparency_ner.report_table import replace_between_markers
+from transparency_ner.show import find_chromium, headless_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "training" / "model-final"
@@ -22,14 +23,7 @@ def run(args, **kw):
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp())
-    inputs = tmp / "in"
-    inputs.mkdir()
-    for seed in sorted((ROOT / "corpus" / "raw").glob("0*.txt")):
-        shutil.copy(seed, inputs / seed.name)
-    raw = (ROOT / "corpus" / "raw" / "000_cdb2113075a9b1ff.txt").read_text(encoding="utf-8")
-    (inputs / "000_copy_gb18030.txt").write_bytes(raw.encode("gb18030"))
-    (inputs / "empty.txt").write_bytes(b"")
-    (inputs / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    inputs = write_mixed_inputs(ROOT / "corpus" / "raw", tmp / "in")
 
     tag = run(["tag", inputs, "--model", MODEL, "--out", tmp / "tagged.jsonl"])
     reports = [json.loads(l) for l in (tmp / "tagged.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -51,15 +45,11 @@ def main() -> None:
              "", "![the show page of seed 003](docs/show.png)"]
     replace_between_markers(ROOT / "README.md", "\n".join(block), "<!-- cli-examples:begin -->", "<!-- cli-examples:end -->")
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     if chromium:
         (ROOT / "docs").mkdir(exist_ok=True)
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={tmp / 'profile'}", "--window-size=1100,1400", "--hide-scrollbars",
-                        f"--screenshot={ROOT / 'docs' / 'show.png'}", (tmp / "show.html").as_uri()], capture_output=True, timeout=120)
+        headless_chromium(tmp / "show.html", tmp / "profile", f"--screenshot={ROOT / 'docs' / 'show.png'}", size="1100,1400")
     print("README.md examples updated" + (", docs/show.png written" if chromium else ""))
-
 
 if __name__ == "__main__":
     main()

@@ -28,3 +28,24 @@ def test_rules_component_round_trips(tmp_path):
     nlp.to_disk(tmp_path / "rules")
     loaded = spacy.load(tmp_path / "rules")
     assert ents(loaded("2018年03月20日")) == [("2018年03月20日", "DATE")]
+
+
+def test_dates_component_replaces_the_models_dates():
+    """After ner, the patterns' dates win: an overlapping model entity gives way, a model
+    DATE the patterns do not find is dropped, other model entities stay."""
+    from spacy.tokens import Span
+
+    from transparency_ner.tokenizer import blank_pipeline
+
+    nlp = blank_pipeline()
+    dates = nlp.add_pipe("transparency_dates")
+    doc = nlp.make_doc("2017年 ->区政府公开《2016年要点》493条")
+    doc.ents = [
+        Span(doc, 0, 3, label="DATE"),  # "2017年 -": a boundary error
+        Span(doc, 4, 7, label="AGENCY"),
+        Span(doc, 10, 12, label="DATE"),  # inside a title: not a date
+        Span(doc, 15, 17, label="COUNT"),
+    ]
+    assert [(e.text, e.label_) for e in dates(doc).ents] == [
+        ("2017年", "DATE"), ("区政府", "AGENCY"), ("493条", "COUNT")
+    ]

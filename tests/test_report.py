@@ -5,7 +5,6 @@ assert exact values without training."""
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 
@@ -60,21 +59,16 @@ def test_span_value_extension(nlp):
 
 
 def test_tag_cli_over_good_and_bad_inputs(tmp_path, root, rules_dir):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    for seed in sorted((root / "corpus" / "raw").glob("0*.txt")):
-        shutil.copy(seed, inputs / seed.name)
-    raw = (root / "corpus" / "raw" / "000_cdb2113075a9b1ff.txt").read_text(encoding="utf-8")
-    (inputs / "copy_gb18030.txt").write_bytes(raw.encode("gb18030"))
-    (inputs / "empty.txt").write_bytes(b"")
-    (inputs / "binary.dat").write_bytes(bytes(range(256)) * 8)
+    from transparency_ner.batch import write_mixed_inputs
+
+    inputs = write_mixed_inputs(root / "corpus" / "raw", tmp_path / "in")
     out = tmp_path / "out.jsonl"
     proc = cli("tag", inputs, "--model", rules_dir, "--out", out)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
     assert any("empty.txt: empty file" in l for l in errors)
-    assert any("binary.dat: binary file" in l for l in errors)
+    assert any("binary.bin: binary file" in l for l in errors)
     reports = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
     assert len(reports) == 6
     gb = next(r for r in reports if r["source"].endswith("copy_gb18030.txt"))
@@ -138,20 +132,18 @@ def test_show_page_renders_in_headless_chromium(tmp_path, root, rules_dir):
     assert proc.returncode == 0, proc.stderr
     page = out.read_text(encoding="utf-8")
     assert "1264" in page and "<mark" in page and "http" not in page.split("<body>")[0]
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    from transparency_ner.show import find_chromium, headless_chromium
+
+    if find_chromium() is None:
         pytest.skip("chromium is not installed (.ci/run installs it)")
     shot = tmp_path / "shot.png"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,1600"]
-    subprocess.run([chromium, *flags, f"--screenshot={shot}", out.as_uri()], capture_output=True, timeout=120)
+    headless_chromium(out, tmp_path / "profile", f"--screenshot={shot}")
     assert shot.exists() and shot.stat().st_size > 10_000
     from PIL import Image
 
     img = Image.open(shot).convert("L")
     colours = len(set(img.getdata()))
     assert colours > 20, "screenshot is blank"
-    dom = subprocess.run([chromium, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = headless_chromium(out, tmp_path / "profile", "--dump-dom")
     assert dom.stdout.count("<mark") == page.count("<mark") > 50
     assert "PROACTIVE" in dom.stdout

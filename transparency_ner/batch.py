@@ -6,6 +6,7 @@ caller's exit code turns non-zero. Workers load the pipeline once each.
 from __future__ import annotations
 
 import glob
+import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -77,3 +78,18 @@ def tag_many(sources: List[Source], model: Optional[str], n_process: int = 1) ->
         return
     with ProcessPoolExecutor(n_process, initializer=_init_worker, initargs=(model,)) as pool:
         yield from pool.map(_tag_one, sources, chunksize=1)
+
+
+def write_mixed_inputs(raw_dir: Path, dest: Path) -> Path:
+    """The seed reports plus what real archives also hold: a GB18030 copy of seed 000,
+    an empty file and a binary file. The README's ``tag`` example and the CLI tests run
+    on this directory, so they show the same behaviour."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for seed in sorted(Path(raw_dir).glob("0*.txt")):
+        shutil.copy(seed, dest / seed.name)
+    raw = (Path(raw_dir) / "000_cdb2113075a9b1ff.txt").read_text(encoding="utf-8")
+    (dest / "000_copy_gb18030.txt").write_bytes(raw.encode("gb18030"))
+    (dest / "empty.txt").write_bytes(b"")
+    (dest / "binary.bin").write_bytes(bytes(range(256)) * 8)
+    return dest

@@ -3,6 +3,10 @@ each unit, and the figures of its tables. No script, no external assets."""
 from __future__ import annotations
 
 import html
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Optional
 
 from spacy import displacy
 
@@ -52,3 +56,20 @@ def render_report(report: Report) -> str:
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def find_chromium() -> Optional[str]:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def headless_chromium(page: Path, profile: Path, *args: str, size: str = "1200,1600") -> subprocess.CompletedProcess:
+    """Open ``page`` in headless Chromium (offline, a throwaway profile) with ``args``
+    such as ``--screenshot=PATH`` or ``--dump-dom``: the README screenshot and the
+    rendering test see the page the same way."""
+    chromium = find_chromium()
+    if chromium is None:
+        raise FileNotFoundError("chromium is not installed")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", f"--window-size={size}", "--hide-scrollbars"]
+    return subprocess.run([chromium, *flags, *args, Path(page).resolve().as_uri()], capture_output=True, text=True, timeout=120)

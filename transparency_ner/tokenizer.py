@@ -32,13 +32,7 @@ def _converter():
 @lru_cache(maxsize=200_000)
 def simplified_norm(text: str) -> str:
     """Token text -> its NORM: NFKC width folding, lower case, Traditional->Simplified per char."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    convert = _converter().convert
-    out = []
-    for ch in folded:
-        simple = convert(ch)
-        out.append(simple if len(simple) == 1 else ch)
-    return "".join(out)
+    return to_simplified(unicodedata.normalize("NFKC", text).lower())
 
 
 def to_simplified(text: str) -> str:
@@ -63,6 +57,17 @@ def to_traditional(text: str) -> str:
     return "".join(out)
 
 
+def _add_gap(words: List[str], spaces: List[bool], gap: str) -> None:
+    """Text between two matches: one space becomes the previous token's trailing
+    space; anything more (leading or repeated whitespace) is a token, as in spaCy."""
+    if words and gap.startswith(" "):
+        spaces[-1] = True
+        gap = gap[1:]
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+
+
 class CharTokenizer:
     """Character tokenizer for Chinese report text, with Simplified NORMs."""
 
@@ -79,28 +84,12 @@ class CharTokenizer:
         for m in self._regex.finditer(text):
             start = m.start()
             if start > pos:
-                gap = text[pos:start]
-                if words and gap == " ":
-                    spaces[-1] = True
-                else:
-                    # Leading or repeated whitespace becomes its own token, as spaCy does.
-                    if words and gap.startswith(" "):
-                        spaces[-1] = True
-                        gap = gap[1:]
-                    if gap:
-                        words.append(gap)
-                        spaces.append(False)
+                _add_gap(words, spaces, text[pos:start])
             words.append(m.group())
             spaces.append(False)
             pos = m.end()
         if pos < len(text):
-            tail = text[pos:]
-            if words and tail.startswith(" "):
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
-                spaces.append(False)
+            _add_gap(words, spaces, text[pos:])
         self._set_norms(words)
         return Doc(self.vocab, words=words, spaces=spaces)
 
