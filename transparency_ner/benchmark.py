@@ -80,6 +80,25 @@ def bench_units(name: str, nlp, texts: List[str], note: str = "", device: str = 
     return _timed(name, chars, lambda: [None for _ in nlp.pipe(texts, batch_size=256)], device=device, note=note)
 
 
+def profile_components(name: str, nlp, texts: List[str]) -> List[Row]:
+    """One row per component of ``nlp`` (tokenizer first), each timed on its own over the
+    docs the previous one produced: where a pipeline's time goes, measured not guessed."""
+    chars = sum(map(len, texts))
+    rows: List[Row] = []
+    docs: List = []
+
+    def tokenize() -> None:
+        docs.extend(nlp.make_doc(t) for t in texts)
+
+    rows.append(_timed(f"{name}: tokenizer", chars, tokenize, note="profile"))
+    for comp_name, proc in nlp.pipeline:
+        def step(proc=proc) -> None:
+            docs[:] = list(proc.pipe(docs, batch_size=256)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+
+        rows.append(_timed(f"{name}: {comp_name}", chars, step, note="profile"))
+    return rows
+
+
 _WORKER_NLP = None
 
 
@@ -149,8 +168,12 @@ def run(
         rows.append(_timed("tokenizer only", chars, lambda: [blank.make_doc(t) for t in texts]))
         rows.append(bench_units("rules baseline", rules_pipeline(), texts))
         if default_model:
-            rows.append(bench_units("spaCy default recipe (units)", spacy.load(default_model), texts))
-        rows.append(bench_units("pipeline (units)", spacy.load(model), texts))
+            default_nlp = spacy.load(default_model)
+            rows.append(bench_units("spaCy default recipe (units)", default_nlp, texts))
+            rows.extend(profile_components("spaCy default recipe", default_nlp, texts))
+        nlp = spacy.load(model)
+        rows.append(bench_units("pipeline (units)", nlp, texts))
+        rows.extend(profile_components("pipeline", nlp, texts))
         rows.append(bench_report_path(model, files, chars, 1))
         if n_process > 1:
             rows.append(bench_report_path(model, files, chars, n_process))
