@@ -17,7 +17,7 @@ from transparency_ner.benchmark import format_table, run
 
 def main(
     model: str = typer.Option("training/model-final", help="This project's pipeline"),
-    default_model: Optional[str] = typer.Option("training-default/model-best", help="spaCy's default recipe, trained on the same data (skipped if absent)"),
+    default_model: Optional[str] = typer.Option("training-default/model-final", help="spaCy's default recipe, trained on the same data (skipped if absent)"),
     trf_model: Optional[str] = typer.Option(None, help="A trained transformer pipeline"),
     raw: Path = typer.Option(Path("corpus/raw"), help="Reports to read"),
     n_process: int = typer.Option(2, help="Processes for the parallel row"),

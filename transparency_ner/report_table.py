@@ -31,6 +31,9 @@ def _columns(metrics_dir: Path) -> List[Tuple[str, Dict]]:
         cols.append(("model, test in Traditional", trad))
     if base:
         cols.append(("rules, test split", base["test"]))
+    default = _load(metrics_dir / "test-default.json")
+    if default:
+        cols.append(("spaCy default recipe, test split", default))
     return cols
 
 
