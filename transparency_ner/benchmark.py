@@ -167,16 +167,19 @@ def run(
         blank = blank_pipeline()
         rows.append(_timed("tokenizer only", chars, lambda: [blank.make_doc(t) for t in texts]))
         rows.append(bench_units("rules baseline", rules_pipeline(), texts))
-        if default_model:
-            default_nlp = spacy.load(default_model)
+        default_nlp = spacy.load(default_model) if default_model else None
+        if default_nlp is not None:
             rows.append(bench_units("spaCy default recipe (units)", default_nlp, texts))
-            rows.extend(profile_components("spaCy default recipe", default_nlp, texts))
         nlp = spacy.load(model)
         rows.append(bench_units("pipeline (units)", nlp, texts))
-        rows.extend(profile_components("pipeline", nlp, texts))
         rows.append(bench_report_path(model, files, chars, 1))
         if n_process > 1:
             rows.append(bench_report_path(model, files, chars, n_process))
+        # Profiles last: they hold every Doc of the workload at once, which would
+        # inflate the peak RSS of the rows above.
+        if default_nlp is not None:
+            rows.extend(profile_components("spaCy default recipe", default_nlp, texts))
+        rows.extend(profile_components("pipeline", nlp, texts))
         if trf_model:
             try:
                 spacy.require_gpu()
@@ -192,6 +195,9 @@ def format_table(result: Dict) -> str:
     lines = ["| run | device | processes | chars | seconds | chars/s | peak RSS MB |", "|---|---|---|---|---|---|---|"]
     for r in result["rows"]:
         lines.append(f"| {r['name']} | {r['device']} | {r['n_process']} | {r['chars']:,} | {r['seconds']:.1f} | {r['chars_per_s']:,.0f} | {r['peak_rss_mb']:.0f} |")
+    lines.append("")
+    lines.append("Peak RSS is the benchmark process's high-water mark after each row (worker processes not "
+                 "included); `profile` rows time one component at a time on the docs the previous one made.")
     if result.get("memory_curve"):
         curve = ", ".join(f"{p['reports']}: {p['rss_mb']:.0f}" for p in result["memory_curve"])
         lines.append("")

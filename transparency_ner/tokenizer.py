@@ -35,14 +35,16 @@ def simplified_norm(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text).lower())
 
 
+@lru_cache(maxsize=None)
+def _simplified_char(ch: str) -> str:
+    # OpenCC's pure-Python converter is slow per call; the character set is small.
+    simple = _converter().convert(ch)
+    return simple if len(simple) == 1 else ch
+
+
 def to_simplified(text: str) -> str:
     """Whole text -> Simplified, character for character (same length, same offsets)."""
-    convert = _converter().convert
-    out = []
-    for ch in text:
-        simple = convert(ch)
-        out.append(simple if len(simple) == 1 else ch)
-    return "".join(out)
+    return "".join(map(_simplified_char, text))
 
 
 def to_traditional(text: str) -> str:
