@@ -17,15 +17,15 @@ MODEL = ROOT / "training" / "model-final"
 CLI = [sys.executable, "-m", "transparency_ner"]
 
 
-def run(args, **kw):
-    return subprocess.run(CLI + [str(a) for a in args], capture_output=True, text=True, cwd=ROOT, **kw)
+def run(args, cwd=ROOT):
+    return subprocess.run(CLI + [str(a) for a in args], capture_output=True, text=True, cwd=cwd)
 
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp())
-    inputs = write_mixed_inputs(ROOT / "corpus" / "raw", tmp / "in")
+    write_mixed_inputs(ROOT / "corpus" / "raw", tmp / "in")
 
-    tag = run(["tag", inputs, "--model", MODEL, "--out", tmp / "tagged.jsonl"])
+    tag = run(["tag", "in", "--model", MODEL, "--out", "tagged.jsonl"], cwd=tmp)  # relative paths, as a user types them
     reports = [json.loads(l) for l in (tmp / "tagged.jsonl").read_text(encoding="utf-8").splitlines()]
     stderr = [l for l in tag.stderr.splitlines() if l.startswith("error:")]
     summary = [f"{Path(r['source']).name}: {r['encoding']}, agency {r['agency']}, year {r['year']}, "
@@ -33,9 +33,9 @@ def main() -> None:
                f"{len(r['figures'])} figures" for r in reports]
     seed1 = next(r for r in reports if "001_" in r["source"])
     big = [e for u in seed1["units"] for e in u["entities"] if e["text"] == "2萬六千余條"]
-    stats = run(["stats", ROOT / "corpus" / "raw" / "003_d56b836ff3b8aa47.txt", "--model", MODEL])
+    stats = run(["stats", "corpus/raw/003_d56b836ff3b8aa47.txt", "--model", MODEL])
     stats_lines = [l for l in stats.stdout.splitlines() if any(k in l for k in ("indicator", ",1264,", ",240,", ",65,", ",202,", ",757,"))]
-    show = run(["show", ROOT / "corpus" / "raw" / "003_d56b836ff3b8aa47.txt", "--model", MODEL, "--out", tmp / "show.html"])
+    show = run(["show", "corpus/raw/003_d56b836ff3b8aa47.txt", "--model", MODEL, "--out", tmp / "show.html"])
 
     block = ["```console", f"$ transparency-ner tag in/ --out tagged.jsonl     # 5 seeds, a GB18030 copy, an empty and a binary file",
              *stderr, f"(exit code {tag.returncode})", "$ # one JSON line per good report:", *summary,

@@ -147,3 +147,20 @@ def test_show_page_renders_in_headless_chromium(tmp_path, root, rules_dir):
     dom = headless_chromium(out, tmp_path / "profile", "--dump-dom")
     assert dom.stdout.count("<mark") == page.count("<mark") > 50
     assert "PROACTIVE" in dom.stdout
+
+
+def test_report_agency_and_year_come_from_the_title():
+    """A bare division name in the title is the report's agency even when no entity covers
+    it, and the year is the title's, not the 发布日期 of the following year."""
+    from transparency_ner.report import _title_agency
+
+    text = ("首页 -> 政务公开 -> 各区县市政府信息公开工作年度报告\n"
+            "和平区2017年度政府信息公开工作报告\n"
+            "发布日期：2018-03-20 来源：和平区人民政府办公室\n"
+            "根据国务院办公厅要求编制本年度报告。\n")
+    report = tag_report(text, rules_pipeline())
+    assert (report.agency, report.year) == ("和平区", 2017)
+    assert _title_agency("2018年新陶街道政府信息公开年度工作报告") == "新陶街道"
+    assert _title_agency("佛山市国土资源局2010年政府资讯公开工作年度报告") == "佛山市国土资源局"
+    assert _title_agency("各区县市政府信息公开工作年度报告") is None
+    assert _title_agency("根据《条例》要求，编制本年度报告。") is None

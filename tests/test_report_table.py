@@ -37,7 +37,7 @@ def test_benchmark_table_and_estimate_follow_the_json(tmp_path):
     raw.mkdir()
     (raw / "a.txt").write_text("区" * 7000, encoding="utf-8")
     (raw / "b.txt").write_text("区" * 9000, encoding="utf-8")
-    text = render_estimate(tmp_path, raw, n_reports=50_000, price_per_core_hour=0.04)
+    text = render_estimate(tmp_path, sorted(raw.glob("*.txt")), n_reports=50_000, price_per_core_hour=0.04)
     # 50,000 x 8,000 chars = 400 M chars; at 20,000 chars/s = 20,000 s = 5.6 core-hours
     assert "400 million characters" in text
     assert "**5.6 core-hours**" in text and "**2.9 hours**" in text and "$0.22" in text

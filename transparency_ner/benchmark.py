@@ -197,7 +197,8 @@ def format_table(result: Dict) -> str:
         lines.append(f"| {r['name']} | {r['device']} | {r['n_process']} | {r['chars']:,} | {r['seconds']:.1f} | {r['chars_per_s']:,.0f} | {r['peak_rss_mb']:.0f} |")
     lines.append("")
     lines.append("Peak RSS is the benchmark process's high-water mark after each row (worker processes not "
-                 "included); `profile` rows time one component at a time on the docs the previous one made.")
+                 "included); rows named `<pipeline>: <component>` time one component at a time on the docs "
+                 "the previous one made (a profile).")
     if result.get("memory_curve"):
         curve = ", ".join(f"{p['reports']}: {p['rss_mb']:.0f}" for p in result["memory_curve"])
         lines.append("")

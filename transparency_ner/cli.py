@@ -245,7 +245,7 @@ def units(path: Path = typer.Argument(..., help="A report file (any encoding, te
 def metrics_table(
     metrics_dir: Path = typer.Argument(Path("metrics"), help="Directory of metrics JSON"),
     readme: Optional[Path] = typer.Option(None, help="Replace the table between the markers in this file"),
-    raw: Path = typer.Option(Path("corpus/raw"), help="Reports whose mean size the 50,000-report estimate uses"),
+    estimate_reports: str = typer.Option("corpus/raw/0*.txt", help="Glob of the reports whose mean size the 50,000-report estimate uses"),
 ) -> None:
     """Render the metrics JSON as the README's table (never written by hand)."""
     from .report_table import (
@@ -260,7 +260,7 @@ def metrics_table(
         if BENCH_BEGIN in text:
             replace_between_markers(readme, render_benchmark(metrics_dir), BENCH_BEGIN, BENCH_END)
         if ESTIMATE_BEGIN in text:
-            replace_between_markers(readme, render_estimate(metrics_dir, raw), ESTIMATE_BEGIN, ESTIMATE_END)
+            replace_between_markers(readme, render_estimate(metrics_dir, sorted(Path().glob(estimate_reports))), ESTIMATE_BEGIN, ESTIMATE_END)
         typer.echo(f"{readme}: metrics table updated")
     else:
         typer.echo(table)

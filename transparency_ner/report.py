@@ -90,28 +90,57 @@ def load_pipeline(model: Optional[Union[str, Path, Language]] = None) -> Languag
 
 _TITLE = re.compile(r"(年度报告|年报|工作报告)")
 _YEAR = re.compile(r"(\d{4})")
+# A report title: [year] agency [year] 政府信息公开/政务公开 ... 报告. The agency part ends in
+# a level or body word, so a breadcrumb's 各区县市 or a sentence never passes.
+_TITLE_AGENCY = re.compile(
+    r"^(?:\d{4}年度?)?(?P<agency>[\u4e00-\u9fff]{2,30}?(?:省|市|区|县|旗|镇|乡|街道|办事处|政府|厅|局|委员会|委|办))"
+    r"(?:\d{4}年度?)?(?:政府信息公开|政府资讯公开|政务公开|信息公开|资讯公开)"
+)
+
+
+def _title_agency(simple: str) -> Optional[str]:
+    """The agency a report title names, read from the title itself: the fallback when the
+    model tags none there (a bare division name such as 和平区 is the hard case)."""
+    if len(simple) > 60 or ">" in simple or "»" in simple or not _TITLE.search(simple):
+        return None
+    m = _TITLE_AGENCY.match(simple.strip())
+    if m is None or m.group("agency").startswith(("各", "本", "我")):
+        return None
+    return m.group("agency")
+
+
+def _about_report(simple: str) -> bool:
+    """A sentence about the report itself, not a 发布日期 line (posted the next year)."""
+    return ("报告" in simple or "年报" in simple) and "日期" not in simple and "时间" not in simple
 
 
 def _guess_header(units: List[TaggedUnit]) -> Tuple[Optional[str], Optional[int]]:
-    """The report's own agency and year from its title (or 发布机构 line), else the most
-    frequent full agency name and the first year named."""
+    """The report's own agency and year: from its title first, then a 发布机构/来源 line
+    (often the office that posted it), else the most frequent full agency name; the year
+    from the title, else the first year in a sentence about the report, else the first."""
     agency = year = None
-    for u in units[:15]:
-        simple = to_simplified(u.text)
-        if _TITLE.search(simple) or "发布机构" in simple or "来源" in simple:
-            for e in u.entities:
-                if e.label == "AGENCY" and agency is None:
-                    agency = e.value["name"]
-                if e.label == "DATE" and year is None and _TITLE.search(simple):
-                    year = e.value.get("year")
+    head = [(u, to_simplified(u.text)) for u in units[:15]]
+    for u, simple in head:
+        titled = _title_agency(simple)
+        if not titled:
+            continue
+        agencies = [e.value["name"] for e in u.entities if e.label == "AGENCY"]
+        agency = agency or (agencies[0] if agencies else titled)
+        if year is None and _YEAR.search(simple):
+            year = int(_YEAR.search(simple).group(1))
         if agency and year:
             break
+    for u, simple in head:
+        if agency is None and ("发布机构" in simple or "来源" in simple):
+            agency = next((e.value["name"] for e in u.entities if e.label == "AGENCY"), None)
     if agency is None:
         names = Counter(e.value["name"] for u in units for e in u.entities if e.label == "AGENCY" and len(e.text) > 4)
         agency = names.most_common(1)[0][0] if names else None
     if year is None:
-        years = [e.value.get("year") for u in units[:30] for e in u.entities if e.label == "DATE" and e.value.get("year")]
-        year = years[0] if years else None
+        dated = [(_about_report(to_simplified(u.text)), e.value.get("year"))
+                 for u in units[:30] for e in u.entities if e.label == "DATE" and e.value.get("year")]
+        about_report = [y for in_report, y in dated if in_report]
+        year = about_report[0] if about_report else (dated[0][1] if dated else None)
     return agency, year
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .scheme import CATEGORIES, ENT_LABELS
 
@@ -87,9 +87,10 @@ ESTIMATE_BEGIN = "<!-- estimate:begin -->"
 ESTIMATE_END = "<!-- estimate:end -->"
 
 
-def render_estimate(metrics_dir: Path, raw_dir: Path, n_reports: int = 50_000, price_per_core_hour: float = 0.04) -> str:
+def render_estimate(metrics_dir: Path, reports: Sequence[Path], n_reports: int = 50_000, price_per_core_hour: float = 0.04) -> str:
     """Time and cost of tagging ``n_reports`` reports, from the benchmark's whole-report-path
-    rows and the corpus's mean report size. The price is an assumption, stated as such."""
+    rows and the mean size of ``reports`` (the real seeds by default: the written reports
+    are shorter). The price is an assumption, stated as such."""
     from statistics import mean
 
     from .reader import read_report
@@ -100,21 +101,22 @@ def render_estimate(metrics_dir: Path, raw_dir: Path, n_reports: int = 50_000, p
         return "_No estimate yet: run `spacy project run speed`._"
     one = next(r for r in path_rows if r["n_process"] == 1)
     many = max(path_rows, key=lambda r: r["n_process"])
-    size = mean(len(read_report(p).text) for p in sorted(Path(raw_dir).glob("*.txt")))
+    size = mean(len(read_report(p).text) for p in reports)
     chars = n_reports * size
     core_hours = chars / one["chars_per_s"] / 3600
     machine_hours = chars / many["chars_per_s"] / 3600
     cluster_cores = 160
     return "\n".join([
         f"**Estimate for {n_reports:,} reports** (written by `transparency-ner metrics-table` from",
-        "`metrics/benchmark.json`): at the corpus's mean report size of "
-        f"{size:,.0f} characters of clean text, {n_reports:,} reports are {chars / 1e6:,.0f} million characters.",
+        f"`metrics/benchmark.json`): at the mean size of the {len(reports)} real reports in the corpus, "
+        f"{size:,.0f} characters of clean text, {n_reports:,} reports are {chars / 1e6:,.0f} million characters "
+        "(reports twice as long take twice as long).",
         f"- One process at the measured {one['chars_per_s']:,.0f} chars/s: **{core_hours:,.1f} core-hours**.",
         f"- This 2-core machine with {many['n_process']} processes ({many['chars_per_s']:,.0f} chars/s): "
         f"**{machine_hours:,.1f} hours**.",
         f"- A Ray cluster of {cluster_cores} cores (say ten 16-core nodes), if per-core speed holds as measured "
         f"here (an assumption; shards of 50 reports keep Ray's overhead small): about "
-        f"**{core_hours / cluster_cores * 60:,.0f} minutes** plus start-up.",
+        f"**{core_hours / cluster_cores * 60:,.1f} minutes** plus start-up.",
         f"- Cost at an assumed ${price_per_core_hour:.2f} per core-hour (a typical on-demand cloud "
         f"price; put in yours): **about ${core_hours * price_per_core_hour:,.2f}** of compute. Reading the "
         "files from storage and writing the JSON are not in this figure.",
