@@ -114,3 +114,15 @@ def test_written_standard_reports_balance(root):
         assert rule and rule[0].ok, (meta["id"], rule)
         checked += 1
     assert checked >= 1
+
+
+def test_whitespace_separated_rows_and_prose_that_only_looks_like_one():
+    """Tables copied as text (tab-separated cells, values on their own line) are read;
+    prose ending in numbers is not."""
+    text = ("三、收到和处理政府信息公开申请情况\n"
+            "一、本年新收政府信息公开申请数量\t5\t1\t0\t0\t0\t0\t6\n"
+            "（七）总计\t5\t1\t0\t0\t0\t0\t6\n"
+            "如有疑问请联系：0871 5152238\n")
+    figures = extract_figures(split_units(text))
+    assert [f.value for f in figures if f.row.endswith("本年新收政府信息公开申请数量")] == [5, 1, 0, 0, 0, 0, 6]
+    assert {f.table for f in figures} == {"requests"} and all(f.value != 5152238 for f in figures)
