@@ -126,8 +126,9 @@ def _guess_header(units: List[TaggedUnit]) -> Tuple[Optional[str], Optional[int]
             continue
         agencies = [e.value["name"] for e in u.entities if e.label == "AGENCY"]
         agency = agency or (agencies[0] if agencies else titled)
-        if year is None and _YEAR.search(simple):
-            year = int(_YEAR.search(simple).group(1))
+        found = _YEAR.search(simple)
+        if year is None and found:
+            year = int(found.group(1))
         if agency and year:
             break
     for u, simple in head:
@@ -137,10 +138,13 @@ def _guess_header(units: List[TaggedUnit]) -> Tuple[Optional[str], Optional[int]
         names = Counter(e.value["name"] for u in units for e in u.entities if e.label == "AGENCY" and len(e.text) > 4)
         agency = names.most_common(1)[0][0] if names else None
     if year is None:
-        dated = [(_about_report(to_simplified(u.text)), e.value.get("year"))
-                 for u in units[:30] for e in u.entities if e.label == "DATE" and e.value.get("year")]
-        about_report = [y for in_report, y in dated if in_report]
-        year = about_report[0] if about_report else (dated[0][1] if dated else None)
+        years, about_report = [], []
+        for u in units[:30]:
+            found = [e.value["year"] for e in u.entities if e.label == "DATE" and e.value.get("year")]
+            years += found
+            if found and _about_report(to_simplified(u.text)):
+                about_report += found
+        year = (about_report or years or [None])[0]
     return agency, year
 
 

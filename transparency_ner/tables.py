@@ -109,7 +109,7 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             figures.extend(_read_table(section, stream))
             stream.clear()
 
-    previous: Optional[Unit] = None  # the plain line before, a label whose values follow
+    previous: Optional[List[_Cell]] = None  # the plain line before: labels whose values may follow
     for unit in units:
         if "|" in unit.text:
             stream.extend(_cells(unit))
@@ -117,8 +117,8 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             continue
         spaced = _spaced_cells(unit)
         if spaced is not None and (len(spaced) >= 2 or stream):  # a lone number needs a table around it
-            if _is_value(spaced[0].text) and previous is not None:
-                stream.extend(_spaced_cells(previous, labels_only=True) or [])
+            if _is_value(spaced[0].text) and previous:
+                stream.extend(previous)
             stream.extend(spaced)
             previous = None
             continue
@@ -126,7 +126,7 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             flush()
             if _HEADING.match(unit.text):
                 section = unit.text
-        previous = unit if len(unit.text) <= 60 and not _SENTENCE_END.search(unit.text) else None
+        previous = _words(unit) if len(unit.text) <= 60 and not _SENTENCE_END.search(unit.text) else None
     flush()
     return figures
 
@@ -134,11 +134,15 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
 _SENTENCE_END = re.compile(r"[。；;！!？?：:]\s*$")
 
 
-def _spaced_cells(unit: Unit, labels_only: bool = False) -> Optional[List[_Cell]]:
+def _words(unit: Unit) -> List[_Cell]:
+    return [_Cell(m.group(), unit.start + m.start(), unit.start + m.end()) for m in re.finditer(r"\S+", unit.text)]
+
+
+def _spaced_cells(unit: Unit) -> Optional[List[_Cell]]:
     """Cells of a row whose cells are separated by whitespace (tables copied as text with
     tabs): label words, then at least two values, or a line of values alone. None for
-    anything else, prose above all. ``labels_only`` reads a label line with no values."""
-    tokens = [_Cell(m.group(), unit.start + m.start(), unit.start + m.end()) for m in re.finditer(r"\S+", unit.text)]
+    anything else, prose above all."""
+    tokens = _words(unit)
     if not tokens or len(unit.text) > 160:
         return None
     n_values = 0
@@ -146,10 +150,7 @@ def _spaced_cells(unit: Unit, labels_only: bool = False) -> Optional[List[_Cell]
         if not (tok.text in _NA or _NUMBER.match(tok.text)):
             break
         n_values += 1
-    labels = tokens[: len(tokens) - n_values]
-    if labels_only:
-        return tokens if n_values == 0 and not _SENTENCE_END.search(unit.text) else None
-    if n_values == len(tokens) or (n_values >= 2 and not _SENTENCE_END.search(labels[-1].text)):
+    if n_values == len(tokens) or (n_values >= 2 and not _SENTENCE_END.search(tokens[-n_values - 1].text)):
         return tokens
     return None
 
