@@ -93,7 +93,7 @@ def profile_components(name: str, nlp, texts: List[str]) -> List[Row]:
     rows.append(_timed(f"{name}: tokenizer", chars, tokenize, note="profile"))
     for comp_name, proc in nlp.pipeline:
         def step(proc=proc) -> None:
-            docs[:] = list(proc.pipe(docs, batch_size=256)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+            docs[:] = list(proc.pipe(docs, batch_size=256))
 
         rows.append(_timed(f"{name}: {comp_name}", chars, step, note="profile"))
     return rows
