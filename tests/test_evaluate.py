@@ -28,3 +28,27 @@ def test_scores_per_label_and_macro(nlp):
 def test_mean_scores_averages_nested():
     m = mean_scores([{"a": 1.0, "b": {"x": 0.0}, "report": "r1"}, {"a": 0.0, "b": {"x": 1.0}, "report": "r2"}])
     assert m == {"a": 0.5, "b": {"x": 0.5}}
+
+
+def test_categories_are_scored_as_shipped_at_least_one_and_other_alone():
+    from transparency_ner.scheme import predicted_categories
+
+    # nothing reaches the threshold: the best label still stands (every unit has one)
+    assert predicted_categories({"PROACTIVE": 0.3, "OTHER": 0.2, "REQUEST": 0.1}, 0.5) == ["PROACTIVE"]
+    # OTHER only when no topical label applies
+    assert predicted_categories({"OTHER": 0.9, "REQUEST": 0.6, "APPEAL": 0.7}, 0.5) == ["APPEAL", "REQUEST"]
+    assert predicted_categories({"OTHER": 0.9, "REQUEST": 0.1}, 0.5) == ["OTHER"]
+
+
+def test_score_examples_uses_the_shipped_decision_rule(nlp):
+    from spacy.training import Example
+
+    from transparency_ner.evaluate import score_examples
+    from transparency_ner.scheme import CATEGORIES
+
+    gold = nlp.make_doc("收到申请3件。")
+    gold.cats = {c: float(c == "REQUEST") for c in CATEGORIES}
+    pred = nlp.make_doc(gold.text)
+    pred.cats = {c: (0.4 if c == "REQUEST" else 0.1) for c in CATEGORIES}  # below the threshold
+    scores = score_examples([Example(pred, gold)], threshold=0.5)
+    assert scores["cats_per_type"]["REQUEST"]["f"] == 1.0

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .corpus import Record, check_record, gold_files, group_by_report, iter_gold_lines, make_record, write_jsonl
-from .scheme import CATEGORIES, ENT_LABELS
+from .evaluate import cats_threshold
+from .scheme import CATEGORIES, ENT_LABELS, predicted_categories
 
 PROJECT_TYPE = "IntentDetectionAndSlotFilling"  # doccano's project with spans and categories
 SPAN_COLORS = {"AGENCY": "#7aecec", "DATE": "#bfe1d9", "COUNT": "#e4e7d2", "CHANNEL": "#feca74"}
@@ -158,7 +159,7 @@ def candidates(raw: Sequence[Path], nlp, known_hashes: set) -> List[Candidate]:
     from .reader import read_report
     from .units import split_units
 
-    threshold = float(nlp.get_pipe("textcat_multilabel").cfg.get("threshold", 0.5)) if "textcat_multilabel" in nlp.pipe_names else 0.5
+    threshold = cats_threshold(nlp)
     todo: List[Candidate] = []
     for path in raw:
         for unit in split_units(read_report(path).text):
@@ -169,9 +170,7 @@ def candidates(raw: Sequence[Path], nlp, known_hashes: set) -> List[Candidate]:
             todo.append(Candidate(Path(path).stem, unit.index, unit.text))
     for cand, doc in zip(todo, nlp.pipe(c.text for c in todo)):
         cand.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        cand.cats = [c for c, p in doc.cats.items() if p >= threshold] or ["OTHER"]
-        if "OTHER" in cand.cats and len(cand.cats) > 1:
-            cand.cats.remove("OTHER")
+        cand.cats = predicted_categories(doc.cats, threshold) if doc.cats else ["OTHER"]
         cand.confidence = confidence(doc.cats, threshold)
     todo.sort(key=lambda c: (c.confidence, c.report, c.unit))
     return todo

@@ -14,7 +14,7 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from .scheme import CATEGORIES, ENT_LABELS
+from .scheme import CATEGORIES, ENT_LABELS, predicted_categories
 
 
 def _prf(tp: int, fp: int, fn: int) -> Dict[str, float]:
@@ -31,7 +31,9 @@ def cats_threshold(nlp: Language) -> float:
 
 
 def score_examples(examples: Sequence[Example], threshold: float = 0.5) -> Dict:
-    """Entities P/R/F overall and per label; categories P/R/F per label, macro and micro F."""
+    """Entities P/R/F overall and per label; categories P/R/F per label, macro and micro F.
+
+    Categories are scored as they are shipped: ``predicted_categories`` decides."""
     ner = get_ner_prf(examples)
     per_type = ner.get("ents_per_type", {}) or {}
     ents_per_type = {}
@@ -41,7 +43,7 @@ def score_examples(examples: Sequence[Example], threshold: float = 0.5) -> Dict:
     counts: Dict[str, Counter] = {c: Counter() for c in CATEGORIES}
     for eg in examples:
         gold = {c for c, v in eg.reference.cats.items() if v >= 0.5}
-        pred = {c for c, v in eg.predicted.cats.items() if v >= threshold}
+        pred = set(predicted_categories(eg.predicted.cats, threshold)) if eg.predicted.cats else set()
         for c in CATEGORIES:
             counts[c]["tp"] += c in gold and c in pred
             counts[c]["fp"] += c not in gold and c in pred

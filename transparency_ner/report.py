@@ -15,7 +15,9 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .evaluate import cats_threshold
 from .reader import ReadResult, read_report, stream_report
+from .scheme import predicted_categories
 from .tables import Check, Figure, check_figures, extract_figures
 from .tokenizer import to_simplified
 from .units import Unit, split_units
@@ -149,17 +151,13 @@ def _guess_header(units: List[TaggedUnit]) -> Tuple[Optional[str], Optional[int]
 
 
 def _tag_units(nlp: Language, units: Iterable[Unit], batch_size: int = 64) -> Iterator[TaggedUnit]:
-    threshold = 0.5
-    if "textcat_multilabel" in nlp.pipe_names:
-        threshold = float(nlp.get_pipe("textcat_multilabel").cfg.get("threshold", 0.5))
+    threshold = cats_threshold(nlp)
     units_iter = iter(units)
     pending: List[Unit] = []
 
     def run(batch: List[Unit]) -> Iterator[TaggedUnit]:
         for unit, doc in zip(batch, nlp.pipe([u.text for u in batch], batch_size=batch_size)):
-            cats = [c for c, p in sorted(doc.cats.items(), key=lambda kv: -kv[1]) if p >= threshold]
-            if not cats and doc.cats:
-                cats = [max(doc.cats, key=doc.cats.get)]
+            cats = predicted_categories(doc.cats, threshold) if doc.cats else []
             ents = [
                 Entity(e.label_, e.text, unit.start + e.start_char, unit.start + e.end_char, unit.index, e._.value)
                 for e in doc.ents
