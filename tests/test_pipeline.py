@@ -46,6 +46,10 @@ def test_crossval_holds_out_whole_reports(trained, root):
     assert [f["report"] for f in summary["folds"]] == FOLDS
     assert summary["folds"][0]["units"] == 78 and summary["folds"][1]["units"] == 72
     assert json.loads(out.read_text())["mean"]["units"] == 75
+    # folds side by side in two processes: the same folds, trained the same way
+    parallel = crossval(root / "configs" / "config.cfg", tmp / "data" / "reports", FOLDS, tmp / "crossval-2.json",
+                        overrides={"training.max_steps": 10, "training.eval_frequency": 5}, jobs=2)
+    assert parallel["folds"] == summary["folds"]
 
 
 @pytest.mark.slow

@@ -215,6 +215,7 @@ def crossval(
     max_steps: Optional[int] = typer.Option(None, help="Override training.max_steps"),
     extra_split: List[str] = typer.Option([], help="Also train every fold on the other reports of these splits"),
     splits: Path = typer.Option(Path("corpus/splits.json"), help="Used with --extra-split"),
+    jobs: int = typer.Option(1, help="Folds trained side by side, one process each (spaCy trains on one core)"),
 ) -> None:
     """Leave-one-report-out cross-validation over the given reports."""
     from .training import crossval as run_crossval
@@ -224,7 +225,7 @@ def crossval(
         split_map = {k: v for k, v in json.loads(splits.read_text(encoding="utf-8")).items() if not k.startswith("_")}
         extra = [data_dir / "reports" / f"{rep}.spacy" for name in extra_split for rep in split_map.get(name, []) if rep not in folds]
     overrides = {"training.max_steps": max_steps} if max_steps else {}
-    summary = run_crossval(config, data_dir / "reports", folds, out, extra_train=extra, overrides=overrides)
+    summary = run_crossval(config, data_dir / "reports", folds, out, extra_train=extra, overrides=overrides, jobs=jobs)
     m = summary["mean"]
     typer.echo(f"mean ents_f {m['ents_f']:.3f}  cats_macro_f {m['cats_macro_f']:.3f}  -> {out}")
 

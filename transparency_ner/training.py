@@ -51,6 +51,23 @@ def load_docs(nlp, paths: Sequence[Path]):
     return docs
 
 
+def _run_fold(config: Path, reports_dir: Path, folds: Sequence[str], held: str, extra_train: Sequence[Path],
+              overrides: Dict, tmp: Path) -> Dict:
+    """Train without ``held`` and score the last checkpoint on it (one fold, one process)."""
+    import spacy
+
+    from .tokenizer import blank_pipeline
+
+    train_paths = [reports_dir / f"{r}.spacy" for r in folds if r != held] + list(extra_train)
+    train_file = tmp / f"train-{held}.spacy"
+    DocBin(store_user_data=True, docs=load_docs(blank_pipeline(), train_paths)).to_disk(train_file)
+    train_pipeline(config, tmp / held, train_file, train_file, {"training.eval_frequency": 1000, **overrides})
+    nlp = spacy.load(tmp / held / "model-last")
+    scores = evaluate_docs(nlp, load_docs(nlp, [reports_dir / f"{held}.spacy"]))
+    scores["report"] = held
+    return scores
+
+
 def crossval(
     config: Path,
     reports_dir: Path,
@@ -58,34 +75,27 @@ def crossval(
     output: Path,
     extra_train: Sequence[Path] = (),
     overrides: Optional[Dict] = None,
+    jobs: int = 1,
 ) -> Dict:
     """Leave one report out: for each report in ``folds``, train on the other fold
     reports (plus ``extra_train``) and score on the held-out one.
 
     The held-out report is never seen, not even for model selection: the last
     checkpoint is scored (the training data stands in for a dev set, evaluated rarely
-    since it selects nothing), and the category threshold stays at 0.5.
+    since it selects nothing), and the category threshold stays at 0.5. spaCy trains
+    on one core, so ``jobs`` folds train side by side in their own processes; the
+    seeds are fixed, so the result does not depend on ``jobs``.
     """
-    import spacy
-
-    from .tokenizer import blank_pipeline
+    from concurrent.futures import ProcessPoolExecutor
 
     reports_dir = Path(reports_dir)
-    results: List[Dict] = []
-    vocab_nlp = blank_pipeline()
     with tempfile.TemporaryDirectory() as tmp:
-        for held in folds:
-            train_paths = [reports_dir / f"{r}.spacy" for r in folds if r != held] + list(extra_train)
-            train_file = Path(tmp) / f"train-{held}.spacy"
-            merged = DocBin(store_user_data=True, docs=load_docs(vocab_nlp, train_paths))
-            merged.to_disk(train_file)
-            fold_overrides = {"training.eval_frequency": 1000, **(overrides or {})}
-            train_pipeline(config, Path(tmp) / held, train_file, train_file, fold_overrides)
-            nlp = spacy.load(Path(tmp) / held / "model-last")
-            gold = load_docs(nlp, [reports_dir / f"{held}.spacy"])
-            scores = evaluate_docs(nlp, gold)
-            scores["report"] = held
-            results.append(scores)
+        args = [(Path(config), reports_dir, list(folds), held, list(extra_train), dict(overrides or {}), Path(tmp)) for held in folds]
+        if jobs > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                results: List[Dict] = list(pool.map(_run_fold, *zip(*args)))
+        else:
+            results = [_run_fold(*a) for a in args]
     summary = {"folds": results, "mean": mean_scores(results)}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
