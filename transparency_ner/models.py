@@ -1,24 +1,36 @@
 """Model architectures this project adds to spaCy's registry.
 
-spaCy's bag-of-words text classifier hashes ORTH n-grams, so 東湖區 and 东湖区 would be
-different features. This one hashes NORM n-grams (Simplified, width-folded), keeping
-the Traditional-blindness of the rest of the pipeline; in ``TextCatEnsemble.v2`` it is
-the cheap, strong half beside the tok2vec half.
+``TextCatNormBOW.v1``: spaCy's bag-of-words text classifier hashes ORTH n-grams, so 東湖區
+and 东湖区 would be different features. This one hashes NORM n-grams (Simplified,
+width-folded), keeping the Traditional-blindness of the rest of the pipeline; in
+``TextCatEnsemble.v2`` it is the cheap, strong half beside the tok2vec half.
+
+``RulesEmbed.v1``: character embeddings learn names only from the few hundred the corpus
+holds, so an office it never wrote (行政办公室, 为民服务中心 without an owner) reads like any
+other run of characters. The rules of ``baseline.py`` know the scheme's lexicons (channel
+words, agency suffixes and short forms, count and date patterns); this embedding adds the
+tag a rule gives each character (B-AGENCY, I-CHANNEL, O, …) as one more hashed feature
+beside NORM and SHAPE, and the network learns from the gold when to trust it. The tags
+are found on the Simplified text, so Traditional reads the same.
 """
 from __future__ import annotations
 
-from functools import partial
-from typing import List, Optional
+from functools import lru_cache, partial
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
-from spacy.attrs import NORM
+import numpy
+from spacy.attrs import IDX, NORM
+from spacy.ml.featureextractor import FeatureExtractor
 from spacy.ml.extract_ngrams import extract_ngrams
 from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.ml._precomputable_affine import PrecomputableAffine  # noqa: F401  (keeps spaCy's ml registry loaded)
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, softmax_activation, with_cpu
+from thinc.api import (HashEmbed, Logistic, Maxout, Model, SparseLinear_v2, chain, concatenate, list2ragged,
+                       ragged2list, resizable, softmax_activation, with_array, with_cpu)
 from thinc.layers.resizable import resize_linear_weighted
-from thinc.types import Floats2d
+from thinc.types import Floats2d, Ints2d
 
 NEG_VALUE = -5000
 
@@ -50,3 +62,63 @@ def build_norm_bow(
     model.attrs["multi_label"] = not exclusive_classes
     model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
     return model
+
+
+@lru_cache(maxsize=None)
+def _rules():
+    from .baseline import rules_pipeline
+
+    return rules_pipeline().get_pipe("transparency_rules")
+
+
+@lru_cache(maxsize=None)
+def _tag_id(tag: str) -> int:
+    return hash_string(tag)
+
+
+def rule_tags(text: str) -> List[str]:
+    """The rules' label for each character of ``text``: B-/I-<label> or O. Overlapping
+    matches are resolved longest first, as ``filter_spans`` does."""
+    tags = ["O"] * len(text)
+    for start, end, label in sorted(_rules().find(text), key=lambda s: (s[0] - s[1], s[0])):
+        if all(t == "O" for t in tags[start:end]):
+            tags[start:end] = ["B-" + label] + ["I-" + label] * (end - start - 1)
+    return tags
+
+
+@lru_cache(maxsize=50_000)
+def _hashed_rule_tags(text: str) -> numpy.ndarray:
+    # cached per text: training reads every unit many times, tagging meets repeats often
+    return numpy.asarray([_tag_id(t) for t in rule_tags(text)], dtype="uint64").reshape(-1, 1)
+
+
+def _rule_tags_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[List[Ints2d], Callable]:
+    output = []
+    for doc in docs:
+        starts = doc.to_array([IDX]).astype("int64").reshape(-1)
+        output.append(model.ops.asarray2i(_hashed_rule_tags(doc.text)[starts], dtype="uint64"))
+    return output, lambda d_features: []
+
+
+def RuleTags() -> Model[List[Doc], List[Ints2d]]:
+    """Docs -> per token, the hashed rule tag of its first character (one column)."""
+    return Model("rule_tags", _rule_tags_forward)
+
+
+@registry.architectures("transparency_ner.RulesEmbed.v1")
+def build_rules_embed(
+    width: int, attrs: Sequence[Union[str, int]], rows: List[int], rule_rows: int = 50
+) -> Model[List[Doc], List[Floats2d]]:
+    """``spacy.MultiHashEmbed.v2`` over ``attrs`` (no static vectors) plus the rule tag of
+    each token, in a table of ``rule_rows`` rows."""
+    if len(rows) != len(attrs):
+        raise ValueError(f"Mismatched lengths: {len(rows)} rows for {len(attrs)} attrs")
+    sizes = list(rows) + [rule_rows]
+    embeddings = [HashEmbed(width, n, column=i, seed=8 + i, dropout=0.0) for i, n in enumerate(sizes)]
+    return chain(
+        concatenate(FeatureExtractor(list(attrs)), RuleTags()),
+        list2ragged(),
+        with_array(concatenate(*embeddings)),
+        with_array(Maxout(width, width * len(embeddings), nP=3, dropout=0.0, normalize=True)),
+        ragged2list(),
+    )
