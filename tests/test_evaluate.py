@@ -30,6 +30,13 @@ def test_mean_scores_averages_nested():
     assert m == {"a": 0.5, "b": {"x": 0.5}}
 
 
+def test_mean_per_label_skips_folds_without_that_label_in_gold():
+    fold = lambda f, n: {"cats_per_type": {"REQUEST": {"p": f, "r": f, "f": f, "support": n}}}
+    m = mean_scores([fold(0.8, 5), fold(0.0, 0), fold(0.6, 2)])
+    assert m["cats_per_type"]["REQUEST"]["f"] == pytest.approx(0.7)
+    assert m["cats_per_type"]["REQUEST"]["folds"] == 2
+
+
 def test_categories_are_scored_as_shipped_at_least_one_and_other_alone():
     from transparency_ner.scheme import predicted_categories
 

@@ -36,10 +36,11 @@ def score_examples(examples: Sequence[Example], threshold: float = 0.5) -> Dict:
     Categories are scored as they are shipped: ``predicted_categories`` decides."""
     ner = get_ner_prf(examples)
     per_type = ner.get("ents_per_type", {}) or {}
+    gold_per_label = Counter(e.label_ for eg in examples for e in eg.reference.ents)
     ents_per_type = {}
     for label in ENT_LABELS:
         s = per_type.get(label, {"p": 0.0, "r": 0.0, "f": 0.0})
-        ents_per_type[label] = {"p": s["p"], "r": s["r"], "f": s["f"]}
+        ents_per_type[label] = {"p": s["p"], "r": s["r"], "f": s["f"], "support": gold_per_label[label]}
     counts: Dict[str, Counter] = {c: Counter() for c in CATEGORIES}
     for eg in examples:
         gold = {c for c, v in eg.reference.cats.items() if v >= 0.5}
@@ -78,10 +79,18 @@ def evaluate_docs(nlp: Language, gold_docs: Iterable[Doc], batch_size: int = 64)
 
 
 def mean_scores(folds: List[Dict]) -> Dict:
-    """Average fold scores key by key (nested dicts included)."""
+    """Average fold scores key by key (nested dicts included).
+
+    A per-label score is averaged over the folds whose gold holds that label (its
+    ``support`` > 0): a fold without it can only score 0 there (any prediction is wrong,
+    no prediction is undefined), as the macro F already treats it. ``folds`` in such an
+    entry says how many folds it averages."""
     def avg(values):
         first = values[0]
         if isinstance(first, dict):
+            if "support" in first and any(v["support"] for v in values):
+                scored = [v for v in values if v["support"]]
+                return {**{k: avg([v[k] for v in scored]) for k in first}, "folds": len(scored)}
             return {k: avg([v[k] for v in values]) for k in first}
         return sum(values) / len(values)
 
