@@ -11,7 +11,9 @@ other run of characters. The rules of ``baseline.py`` know the scheme's lexicons
 words, agency suffixes and short forms, count and date patterns); this embedding adds the
 tag a rule gives each character (B-AGENCY, I-CHANNEL, O, …) as one more hashed feature
 beside NORM and SHAPE, and the network learns from the gold when to trust it. The tags
-are found on the Simplified text, so Traditional reads the same.
+are found on the Simplified text, so Traditional reads the same. The rules are read from
+the installed package, not stored with the pipeline: a change to the lexicons of
+``baseline.py`` changes what a trained pipeline sees, so retrain after one.
 """
 from __future__ import annotations
 
