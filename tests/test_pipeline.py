@@ -66,7 +66,9 @@ def test_packaged_wheel_loads_in_clean_venv(trained, tmp_path, root):
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
     pipeline_wheel = next((pkgs / "zh_transparency-0.1.0" / "dist").glob("*.whl"))
-    install = subprocess.run([str(py), "-m", "pip", "install", "-q", "--find-links", str(wheels), str(pipeline_wheel)], capture_output=True, text=True)
+    # a PYTHONPATH to a source tree (with its egg-info) would make pip think transparency_ner is installed
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    install = subprocess.run([str(py), "-m", "pip", "install", "-q", "--find-links", str(wheels), str(pipeline_wheel)], capture_output=True, text=True, env=env)
     assert install.returncode == 0, install.stderr[-2000:]
     script = (
         "import spacy, sys\n"
@@ -78,7 +80,6 @@ def test_packaged_wheel_loads_in_clean_venv(trained, tmp_path, root):
         "assert set(doc.cats) == {'PROACTIVE','REQUEST','APPEAL','INTERPRETATION','PLATFORM','ORGANIZATION','ISSUES','OTHER'}\n"
         "print('OK', [(e.text, e.label_) for e in doc.ents])\n"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
     proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.startswith("OK")
