@@ -50,7 +50,7 @@ def healthy(url: str, timeout: float = 3.0) -> bool:
         return False
 
 
-def start(venv: Path, data: Path, port: int, username: str, password: str, wait: float = 180.0) -> str:
+def start(venv: Path, data: Path, port: int, username: str, password: str, wait: float = 300.0) -> str:
     """Initialise (once), create the admin user, start web server and worker; return the URL."""
     data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
