@@ -44,7 +44,7 @@ def score_examples(examples: Sequence[Example], threshold: float = 0.5) -> Dict:
     counts: Dict[str, Counter] = {c: Counter() for c in CATEGORIES}
     for eg in examples:
         gold = {c for c, v in eg.reference.cats.items() if v >= 0.5}
-        pred = set(predicted_categories(eg.predicted.cats, threshold)) if eg.predicted.cats else set()
+        pred = set(predicted_categories(eg.predicted.cats, threshold))
         for c in CATEGORIES:
             counts[c]["tp"] += c in gold and c in pred
             counts[c]["fp"] += c not in gold and c in pred

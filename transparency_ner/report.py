@@ -157,7 +157,7 @@ def _tag_units(nlp: Language, units: Iterable[Unit], batch_size: int = 64) -> It
 
     def run(batch: List[Unit]) -> Iterator[TaggedUnit]:
         for unit, doc in zip(batch, nlp.pipe([u.text for u in batch], batch_size=batch_size)):
-            cats = predicted_categories(doc.cats, threshold) if doc.cats else []
+            cats = predicted_categories(doc.cats, threshold)
             ents = [
                 Entity(e.label_, e.text, unit.start + e.start_char, unit.start + e.end_char, unit.index, e._.value)
                 for e in doc.ents

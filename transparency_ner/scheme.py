@@ -18,7 +18,8 @@ EXCLUSIVE_CATEGORY = "OTHER"
 def predicted_categories(cats: Dict[str, float], threshold: float) -> List[str]:
     """Scores -> the unit's labels, by the scheme's two rules: every unit has at least one
     label (the best one when none reaches the threshold), and OTHER only when no topical
-    label applies. Best first. The one decision rule for scoring, tagging and annotation."""
+    label applies. Best first; none for a pipeline without categories. The one decision
+    rule for scoring, tagging and annotation."""
     ranked = sorted(cats, key=lambda c: -cats[c])
     labels = [c for c in ranked if cats[c] >= threshold] or ranked[:1]
     if len(labels) > 1 and EXCLUSIVE_CATEGORY in labels:
