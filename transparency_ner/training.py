@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -51,7 +52,7 @@ def load_docs(nlp, paths: Sequence[Path]):
     return docs
 
 
-def _run_fold(config: Path, reports_dir: Path, folds: Sequence[str], held: str, extra_train: Sequence[Path],
+def _run_fold(held: str, config: Path, reports_dir: Path, folds: Sequence[str], extra_train: Sequence[Path],
               overrides: Dict, tmp: Path) -> Dict:
     """Train without ``held`` and score the last checkpoint on it (one fold, one process)."""
     import spacy
@@ -93,12 +94,13 @@ def crossval(
 
     reports_dir = Path(reports_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        args = [(Path(config), reports_dir, list(folds), held, list(extra_train), dict(overrides or {}), Path(tmp)) for held in folds]
+        run = partial(_run_fold, config=Path(config), reports_dir=reports_dir, folds=list(folds),
+                      extra_train=list(extra_train), overrides=dict(overrides or {}), tmp=Path(tmp))
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                results: List[Dict] = list(pool.map(_run_fold, *zip(*args)))
+                results: List[Dict] = list(pool.map(run, folds))
         else:
-            results = [_run_fold(*a) for a in args]
+            results = [run(held) for held in folds]
     summary = {"folds": results, "mean": mean_scores(results)}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
