@@ -49,3 +49,58 @@ def test_dates_component_replaces_the_models_dates():
     assert [(e.text, e.label_) for e in dates(doc).ents] == [
         ("2017年", "DATE"), ("区政府", "AGENCY"), ("493条", "COUNT")
     ]
+
+
+def test_rules_take_whole_agency_names_without_the_words_before_them():
+    """An owner is a named division or a level word; the verb or particle before it
+    is not part of the name (参加了在市委党校 → 市委党校, 共上传区政府 → 区政府)."""
+    nlp = rules_pipeline()
+    found = ents(nlp("组织两名机关干部参加了在市委党校举办的培训,共上传区政府信息55条。"))
+    assert ("市委党校", "AGENCY") in found and ("区政府", "AGENCY") not in found
+    found = ents(nlp("请与南昌市东湖区人民政府办公室联系,或向成都市人力资源和社会保障局申请。"))
+    assert ("南昌市东湖区人民政府办公室", "AGENCY") in found
+    assert ("成都市人力资源和社会保障局", "AGENCY") in found
+    assert ("街道行政办", "AGENCY") in ents(nlp("街道行政办按照制度严把审核关。"))
+
+
+def test_rules_follow_the_schemes_decided_agency_cases():
+    nlp = rules_pipeline()
+    # a division standing for its government, where it names the author or acts
+    assert ("新陶街道", "AGENCY") in ents(nlp("2018年度新陶街道收到投诉建议共45件。"))
+    assert ents(nlp("上一篇：永发街道2018年政府信息公开报告"))[:2] == [("永发街道", "AGENCY"), ("2018年", "DATE")]
+    # 政府 in 政府信息公开 is no body; posts and meetings are not agencies
+    assert ("县政府", "AGENCY") not in ents(nlp("我县政府信息公开工作稳步推进。"))
+    assert not [t for t, l in ents(nlp("办理区政协委员提案和区人大代表建议。")) if l == "AGENCY"]
+    # nothing inside quotes, except a quoted account name, which is a channel
+    found = ents(nlp("以“公开、公正、便民”为原则,通过“南开民政”政务微博发布。"))
+    assert ("南开民政", "CHANNEL") in found and ("政务微博", "CHANNEL") in found
+    assert all(label == "CHANNEL" for _, label in found)
+
+
+def test_rules_name_channels_with_their_owner_and_hotlines_whole():
+    nlp = rules_pipeline()
+    found = ents(nlp("通过县政府门户网站和12345政务服务热线受理,在市政务服务中心设立政府信息公开查阅点。"))
+    for name in ("县政府门户网站", "12345政务服务热线", "市政务服务中心", "政府信息公开查阅点"):
+        assert (name, "CHANNEL") in found
+
+
+def test_rules_tag_months_and_quarters_as_dates():
+    nlp = rules_pipeline()
+    found = ents(nlp("分别于4月和9月开展培训,2018年第四季度完成,8月份公开。"))
+    for date in ("4月", "9月", "2018年第四季度", "8月份"):
+        assert (date, "DATE") in found
+
+
+def test_rule_fill_adds_only_where_the_model_found_nothing():
+    """The rules' AGENCY/CHANNEL spans fill gaps; the model's own spans (even ones the
+    rules would draw differently) and other labels stay as they are."""
+    from transparency_ner.tokenizer import blank_pipeline
+
+    nlp = blank_pipeline()
+    fill = nlp.add_pipe("transparency_rule_fill", config={"labels": ["AGENCY", "CHANNEL"]})
+    doc = nlp.make_doc("街道行政办通过政府门户网站公开493条")
+    doc.ents = [doc.char_span(7, 11, label="CHANNEL"), doc.char_span(15, 19, label="COUNT")]  # 政府门户, 493条
+    assert [(e.text, e.label_) for e in fill(doc).ents] == [
+        ("街道行政办", "AGENCY"), ("政府门户", "CHANNEL"), ("493条", "COUNT")
+    ]
+    assert blank_pipeline().add_pipe("transparency_rule_fill").labels == ["AGENCY"]

@@ -66,11 +66,10 @@ def build_norm_bow(
     return model
 
 
-@lru_cache(maxsize=None)
 def _rules():
-    from .baseline import rules_pipeline
+    from .baseline import default_rules
 
-    return rules_pipeline().get_pipe("transparency_rules")
+    return default_rules()
 
 
 @lru_cache(maxsize=None)
