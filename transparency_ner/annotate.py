@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from .context import SECTION, SectionTracker
 from .corpus import Record, check_record, gold_files, group_by_report, iter_gold_lines, make_record, write_jsonl
 from .evaluate import cats_threshold
 from .scheme import CATEGORIES, ENT_LABELS, predicted_categories
@@ -161,14 +162,19 @@ def candidates(raw: Sequence[Path], nlp, known_hashes: set) -> List[Candidate]:
 
     threshold = cats_threshold(nlp)
     todo: List[Candidate] = []
+    docs = []
     for path in raw:
+        tracker = SectionTracker()
         for unit in split_units(read_report(path).text):
+            section = tracker.update(unit.text)
             h = text_hash(unit.text)
             if h in known_hashes:
                 continue
             known_hashes.add(h)
             todo.append(Candidate(Path(path).stem, unit.index, unit.text))
-    for cand, doc in zip(todo, nlp.pipe(c.text for c in todo)):
+            docs.append(nlp.make_doc(unit.text))
+            docs[-1].user_data[SECTION] = section
+    for cand, doc in zip(todo, nlp.pipe(docs)):
         cand.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         cand.cats = predicted_categories(doc.cats, threshold) if doc.cats else ["OTHER"]
         cand.confidence = confidence(doc.cats, threshold)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from .context import set_sections
 from .markup import MarkupError, parse_line
 from .scheme import CATEGORIES, ENT_LABELS, EXCLUSIVE_CATEGORY
 from .tokenizer import token_boundaries
@@ -306,15 +307,15 @@ def convert(gold: Path, splits_path: Path, out_dir: Path, nlp=None) -> Dict[str,
     out_dir = Path(out_dir)
     (out_dir / "reports").mkdir(parents=True, exist_ok=True)
     summary: Dict[str, Dict[str, int]] = {}
-    for rep, recs in by_report.items():
-        db = DocBin(store_user_data=True, docs=[record_to_doc(nlp, r) for r in recs])
-        db.to_disk(out_dir / "reports" / f"{rep}.spacy")
+    docs = {rep: set_sections([record_to_doc(nlp, r) for r in recs]) for rep, recs in by_report.items()}
+    for rep, report_docs in docs.items():
+        DocBin(store_user_data=True, docs=report_docs).to_disk(out_dir / "reports" / f"{rep}.spacy")
     for name, reports in splits.items():
         db = DocBin(store_user_data=True)
         n = 0
         for rep in reports:
-            for rec in by_report[rep]:
-                db.add(record_to_doc(nlp, rec))
+            for doc in docs[rep]:
+                db.add(doc)
                 n += 1
         db.to_disk(out_dir / f"{name}.spacy")
         summary[name] = {"reports": len(reports), "units": n}
@@ -336,6 +337,7 @@ def to_traditional_docs(nlp, docs):
         new = nlp.make_doc(to_traditional(doc.text))
         new.ents = [new.char_span(e.start_char, e.end_char, label=e.label_) for e in doc.ents]
         new.cats = dict(doc.cats)
+        new.user_data.update(doc.user_data)
         out.append(new)
     return out
 

@@ -14,6 +14,7 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from .context import SECTION
 from .scheme import CATEGORIES, ENT_LABELS, predicted_categories
 
 
@@ -72,10 +73,23 @@ def score_examples(examples: Sequence[Example], threshold: float = 0.5) -> Dict:
 
 def evaluate_docs(nlp: Language, gold_docs: Iterable[Doc], batch_size: int = 64) -> Dict:
     """Run ``nlp`` over the gold texts and score what it predicts."""
-    gold_docs = list(gold_docs)
-    predicted = nlp.pipe((nlp.make_doc(d.text) for d in gold_docs), batch_size=batch_size)
-    examples = [Example(pred, gold) for pred, gold in zip(predicted, gold_docs)]
+    examples = predict_examples(nlp, gold_docs, batch_size)
     return score_examples(examples, cats_threshold(nlp))
+
+
+def predict_examples(nlp: Language, gold_docs: Iterable[Doc], batch_size: int = 64) -> List[Example]:
+    """Gold docs -> examples with ``nlp``'s predictions; the predicted doc gets the gold
+    doc's section, as a tagged report's units do (``context.py``)."""
+    gold_docs = list(gold_docs)
+    predicted = nlp.pipe((_unit_doc(nlp, d) for d in gold_docs), batch_size=batch_size)
+    return [Example(pred, gold) for pred, gold in zip(predicted, gold_docs)]
+
+
+def _unit_doc(nlp: Language, gold: Doc) -> Doc:
+    doc = nlp.make_doc(gold.text)
+    if SECTION in gold.user_data:
+        doc.user_data[SECTION] = gold.user_data[SECTION]
+    return doc
 
 
 def mean_scores(folds: List[Dict]) -> Dict:

@@ -34,6 +34,8 @@ from thinc.api import (HashEmbed, Logistic, Maxout, Model, SparseLinear_v2, chai
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d, Ints2d
 
+from .context import SECTION
+
 NEG_VALUE = -5000
 
 
@@ -44,6 +46,7 @@ def build_norm_bow(
     no_output_layer: bool,
     length: int = 262144,
     nO: Optional[int] = None,
+    extract: Optional[Model] = None,
 ) -> Model[List[Doc], Floats2d]:
     """Bag of NORM n-grams (1..ngram_size) into a sparse linear layer."""
     length = 2 ** (length - 1).bit_length()
@@ -54,7 +57,7 @@ def build_norm_bow(
         fill_defaults["b"] = NEG_VALUE
         output_layer = softmax_activation() if exclusive_classes else Logistic()
     resizable_layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults))
-    model = chain(extract_ngrams(ngram_size, attr=NORM), resizable_layer)
+    model = chain(extract or extract_ngrams(ngram_size, attr=NORM), resizable_layer)
     model = with_cpu(model, model.ops)
     if output_layer:
         model = chain(model, with_cpu(output_layer, output_layer.ops))
@@ -64,6 +67,55 @@ def build_norm_bow(
     model.attrs["multi_label"] = not exclusive_classes
     model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
     return model
+
+
+@lru_cache(maxsize=4096)
+def _section_keys(section: str, ngram_size: int) -> numpy.ndarray:
+    grams = {section[i:i + n] for n in range(1, ngram_size + 1) for i in range(len(section) - n + 1)}
+    # salted, so the heading's 问题 and the unit's own 问题 are two features
+    return numpy.asarray(sorted(hash_string("§" + g) for g in grams if g.strip()), dtype="uint64")
+
+
+def _ngrams_forward(model: Model, docs: List[Doc], is_train: bool):
+    ops = model.ops
+    batch_keys, batch_vals = [], []
+    for doc in docs:
+        unigrams = ops.asarray(doc.to_array([NORM]))
+        grams = [unigrams] + [ops.ngrams(n, unigrams) for n in range(2, model.attrs["ngram_size"] + 1)]
+        keys, vals = ops.xp.unique(ops.xp.concatenate(grams), return_counts=True)
+        section = doc.user_data.get(SECTION, "") if model.attrs["section_ngram_size"] else ""
+        if section:
+            extra = ops.asarray(_section_keys(section, model.attrs["section_ngram_size"]))
+            keys = ops.xp.concatenate([keys, extra])
+            vals = ops.xp.concatenate([vals, ops.xp.ones(len(extra), dtype=vals.dtype)])
+        batch_keys.append(keys)
+        batch_vals.append(vals)
+    lengths = ops.asarray([len(k) for k in batch_keys], dtype="int32")
+    keys = ops.xp.concatenate(batch_keys)
+    vals = ops.asarray(ops.xp.concatenate(batch_vals), dtype="f")
+    return (keys, vals, lengths), lambda d: []
+
+
+def NormAndSectionNgrams(ngram_size: int, section_ngram_size: int) -> Model:
+    """Docs -> (keys, counts, lengths) of their NORM n-grams, as spaCy's
+    ``extract_ngrams``, plus the n-grams of the section heading (``context.py``)."""
+    return Model("norm_section_ngrams", _ngrams_forward,
+                 attrs={"ngram_size": ngram_size, "section_ngram_size": section_ngram_size})
+
+
+@registry.architectures("transparency_ner.TextCatNormBOW.v2")
+def build_norm_section_bow(
+    exclusive_classes: bool,
+    ngram_size: int,
+    no_output_layer: bool,
+    section_ngram_size: int = 2,
+    length: int = 262144,
+    nO: Optional[int] = None,
+) -> Model[List[Doc], Floats2d]:
+    """``TextCatNormBOW.v1`` that also reads the heading of the unit's section: units that
+    say nothing on their own take the section's topic (the scheme's rule)."""
+    return build_norm_bow(exclusive_classes, ngram_size, no_output_layer, length, nO,
+                          extract=NormAndSectionNgrams(ngram_size, section_ngram_size))
 
 
 def _rules():

@@ -1,0 +1,63 @@
+"""Section headings as context for the categories (transparency_ner/context.py)."""
+import numpy
+from spacy.training import Example
+
+from transparency_ner.context import SECTION, SectionTracker, create_section_context, set_sections
+
+
+def test_sections_follow_headings_and_skip_table_rows():
+    units = [
+        "2018年度政府信息公开工作报告",
+        "五、存在的主要问题及改进情况",
+        "二是强化考核和培训。",
+        "（一）下一步工作",
+        "三是加强平台建设。",
+        "一、主动公开情况 | | |",  # a table row, not a heading
+        "六、其他需要报告的事項",
+    ]
+    got = list(map(SectionTracker().update, units))
+    assert got[0] == ""
+    assert got[2] == "存在的主要问题及改进情况"
+    assert got[4] == got[5] == "存在的主要问题及改进情况 下一步工作"
+    assert got[6] == "其他需要报告的事项"  # Simplified, like NORM
+
+
+def test_convert_gives_every_gold_doc_its_section(nlp):
+    docs = set_sections([nlp.make_doc(t) for t in ["四、收费及减免情况", "未收取任何费用。"]])
+    assert [d.user_data[SECTION] for d in docs] == ["收费及减免情况"] * 2
+
+
+def test_section_context_copies_the_section_and_can_drop_it(nlp):
+    ref = nlp.make_doc("二是强化考核和培训。")
+    ref.user_data[SECTION] = "存在的主要问题及改进情况"
+    keep, drop = create_section_context(0.0), create_section_context(1.0)
+    (eg,) = keep(nlp, Example(nlp.make_doc(ref.text), ref))
+    assert eg.predicted.user_data[SECTION] == "存在的主要问题及改进情况"
+    (eg,) = drop(nlp, Example(nlp.make_doc(ref.text), ref))
+    assert SECTION not in eg.predicted.user_data
+
+
+def test_section_bow_reads_the_heading(nlp):
+    """The same unit text scores differently under two headings, and without one."""
+    from transparency_ner.scheme import CATEGORIES
+    from transparency_ner.tokenizer import blank_pipeline
+
+    blank = blank_pipeline()
+    textcat = blank.add_pipe("textcat_multilabel", config={"model": {
+        "@architectures": "transparency_ner.TextCatNormBOW.v2", "exclusive_classes": False,
+        "ngram_size": 2, "section_ngram_size": 2, "no_output_layer": False, "nO": None}})
+
+    def unit(text, section, cat):
+        doc = blank.make_doc(text)
+        doc.user_data[SECTION] = section
+        return Example.from_dict(doc, {"cats": {c: float(c == cat) for c in CATEGORIES}})
+
+    examples = [unit("二是强化培训。", "存在的主要问题及改进情况", "ISSUES"),
+                unit("二是强化培训。", "组织机构建设", "ORGANIZATION")]
+    blank.initialize(lambda: examples)
+    for _ in range(20):
+        blank.update(examples)
+    issues, organization = textcat.model.predict([eg.predicted for eg in examples])
+    assert issues[CATEGORIES.index("ISSUES")] > organization[CATEGORIES.index("ISSUES")]
+    bare = textcat.model.predict([blank.make_doc("二是强化培训。")])[0]
+    assert not numpy.allclose(bare, issues)

@@ -1,0 +1,77 @@
+"""Where a unit stands in its report: the heading of the section it is in.
+
+A unit is labelled by its own content, but many say nothing on their own ("二是强化考核和
+培训。" under 五、存在的主要问题及改进情况 is ISSUES as well as ORGANIZATION), and the scheme
+lets the section decide then. The heading is kept in ``doc.user_data["section"]``; the
+categories' bag of n-grams reads it (``transparency_ner.TextCatNormBOW.v2``). Gold docs
+get it when the corpus is converted, reports when they are tagged; a single sentence
+tagged on its own has none, and the model is trained to do without it too
+(``transparency_ner.SectionContext.v1`` drops it from some training units).
+"""
+from __future__ import annotations
+
+import random
+import re
+from typing import Callable, Iterable, Iterator, List
+
+from spacy.training import Example
+from spacy.util import registry
+
+from .tokenizer import to_simplified
+
+SECTION = "section"
+_TOP = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*")
+_SUB = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]\s*")
+_MAX_HEADING = 40
+
+
+def _heading(text: str, pattern: re.Pattern) -> str:
+    """The heading's words if ``text`` is a heading of that level; table rows are not."""
+    if "|" in text or len(text) > _MAX_HEADING:
+        return ""
+    found = pattern.match(text)
+    return text[found.end():] if found else ""
+
+
+class SectionTracker:
+    """Reads a report's units in order and says which section each one is in:
+    the top-level heading (一、…) and the sub-heading (（一）…) under it, Simplified."""
+
+    def __init__(self) -> None:
+        self.top = ""
+        self.sub = ""
+
+    def update(self, text: str) -> str:
+        top = _heading(text, _TOP)
+        if top:
+            self.top, self.sub = top, ""
+        else:
+            self.sub = _heading(text, _SUB) or self.sub
+        return to_simplified(f"{self.top} {self.sub}".strip())
+
+
+def sections(texts: Iterable[str]) -> Iterator[str]:
+    tracker = SectionTracker()
+    return (tracker.update(text) for text in texts)
+
+
+def set_sections(docs: List) -> List:
+    """Give each doc of one report, in report order, its section."""
+    for doc, section in zip(docs, sections(d.text for d in docs)):
+        doc.user_data[SECTION] = section
+    return docs
+
+
+@registry.augmenters("transparency_ner.SectionContext.v1")
+def create_section_context(drop: float = 0.0) -> Callable[..., Iterator[Example]]:
+    """spaCy's corpus reader makes the predicted doc from the text alone; this copies the
+    section over from the gold doc, and leaves it out with probability ``drop`` so the
+    model also learns units that come without one."""
+
+    def augment(nlp, example: Example) -> Iterator[Example]:
+        section = example.reference.user_data.get(SECTION, "")
+        if section and random.random() >= drop:
+            example.predicted.user_data[SECTION] = section
+        yield example
+
+    return augment
