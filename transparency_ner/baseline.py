@@ -1,9 +1,13 @@
 """The rules-only pipeline: the bar the trained model has to clear.
 
-Regexes for DATE and COUNT, lexicons for CHANNEL and AGENCY suffixes, keyword rules
-for the categories. Everything inside 《…》 titles and 〔…〕 document numbers is masked
-first, as the scheme says nothing there is tagged. Lexicons live in the config, so
-the component serialises with the pipeline and can be tuned without code.
+Regexes for DATE and COUNT; for AGENCY an owner (a named division or a level word)
+followed by a body word, the scheme's internal offices and standing bodies, and a
+division standing for its body where it opens a clause; for CHANNEL the channel words
+with their owner, quoted account names and hotlines; keyword rules for the categories.
+Everything inside 《…》 titles, “…” quotes and 〔…〕 document numbers is masked first, as
+the scheme says nothing there is tagged (a quoted account name is found apart). The
+lexicons live in the config, so the component serialises with the pipeline and can be
+tuned without code. The model pipeline reads the same rules (``default_rules``).
 """
 from __future__ import annotations
 

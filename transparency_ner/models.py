@@ -5,6 +5,9 @@ and 东湖区 would be different features. This one hashes NORM n-grams (Simplif
 width-folded), keeping the Traditional-blindness of the rest of the pipeline; in
 ``TextCatEnsemble.v2`` it is the cheap, strong half beside the tok2vec half.
 
+``TextCatNormBOW.v2``: the same bag, plus the n-grams of the heading of the section the unit
+stands in (``context.py``), for the units that say nothing on their own.
+
 ``RulesEmbed.v1``: character embeddings learn names only from the few hundred the corpus
 holds, so an office it never wrote (行政办公室, 为民服务中心 without an owner) reads like any
 other run of characters. The rules of ``baseline.py`` know the scheme's lexicons (channel

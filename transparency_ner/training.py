@@ -36,7 +36,8 @@ def tune_threshold(model: Path, dev: Path, output: Path, n_trials: int = 19) -> 
 
     nlp = spacy.load(model)
     examples = predict_examples(nlp, load_docs(nlp, [Path(dev)]))
-    scores = {float(t): score_examples(examples, float(t))["cats_macro_f"] for t in numpy.linspace(0.05, 0.95, n_trials)}
+    grid = [round(float(t), 4) for t in numpy.linspace(0.05, 0.95, n_trials)]
+    scores = {t: score_examples(examples, t)["cats_macro_f"] for t in grid}
     best = max(scores, key=lambda t: (scores[t], -abs(t - 0.5)))
     nlp.get_pipe("textcat_multilabel").cfg["threshold"] = best
     if Path(output).exists():
