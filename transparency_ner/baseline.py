@@ -240,7 +240,7 @@ class RuleFill:
         self.labels = list(labels)
 
     def __call__(self, doc: Doc) -> Doc:
-        found = [s for s in default_rules().find(doc.text) if s[2] in self.labels]
+        found = [s for s in default_find(doc.text) if s[2] in self.labels]
         taken = [(e.start, e.end) for e in doc.ents]
         added = [
             s for s in filter_spans(char_spans(doc, found))
@@ -264,6 +264,13 @@ def default_rules() -> RulesAnnotator:
     """The rules with the package's own lexicons: what the model pipeline reads (its
     rule-tag features and ``RuleFill``), so retrain after changing them."""
     return rules_pipeline().get_pipe("transparency_rules")
+
+
+@lru_cache(maxsize=4096)
+def default_find(text: str) -> Tuple[Tuple[int, int, str], ...]:
+    """``default_rules().find``, remembered: the tok2vec's rule tags and ``RuleFill`` read
+    the same unit within one batch, so the rules run once for both."""
+    return tuple(default_rules().find(text))
 
 
 def rules_pipeline() -> Language:

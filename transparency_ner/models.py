@@ -121,10 +121,10 @@ def build_norm_section_bow(
                           extract=NormAndSectionNgrams(ngram_size, section_ngram_size))
 
 
-def _rules():
-    from .baseline import default_rules
+def _find(text: str):
+    from .baseline import default_find
 
-    return default_rules()
+    return default_find(text)
 
 
 @lru_cache(maxsize=None)
@@ -136,7 +136,7 @@ def rule_tags(text: str) -> List[str]:
     """The rules' label for each character of ``text``: B-/I-<label> or O. Overlapping
     matches are resolved longest first, as ``filter_spans`` does."""
     tags = ["O"] * len(text)
-    for start, end, label in sorted(_rules().find(text), key=lambda s: (s[0] - s[1], s[0])):
+    for start, end, label in sorted(_find(text), key=lambda s: (s[0] - s[1], s[0])):
         if all(t == "O" for t in tags[start:end]):
             tags[start:end] = ["B-" + label] + ["I-" + label] * (end - start - 1)
     return tags
