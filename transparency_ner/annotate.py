@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .context import SECTION, SectionTracker
+from .context import SectionTracker, unit_doc
 from .corpus import Record, check_record, gold_files, group_by_report, iter_gold_lines, make_record, write_jsonl
 from .evaluate import cats_threshold
 from .scheme import CATEGORIES, ENT_LABELS, predicted_categories
@@ -172,8 +172,7 @@ def candidates(raw: Sequence[Path], nlp, known_hashes: set) -> List[Candidate]:
                 continue
             known_hashes.add(h)
             todo.append(Candidate(Path(path).stem, unit.index, unit.text))
-            docs.append(nlp.make_doc(unit.text))
-            docs[-1].user_data[SECTION] = section
+            docs.append(unit_doc(nlp, unit.text, section))
     for cand, doc in zip(todo, nlp.pipe(docs)):
         cand.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         cand.cats = predicted_categories(doc.cats, threshold) if doc.cats else ["OTHER"]

@@ -102,7 +102,11 @@ def mask(text: str) -> str:
     Patterns are written in Simplified; the conversion and the blanking keep every
     offset, so matches index the original text.
     """
-    return _MASK.sub(lambda m: "\x00" * len(m.group()), to_simplified(text))
+    return _blank(to_simplified(text))
+
+
+def _blank(simple: str) -> str:
+    return _MASK.sub(lambda m: "\x00" * len(m.group()), simple)
 
 
 def char_spans(doc: Doc, found: Iterable[Tuple[int, int, str]]) -> List:
@@ -147,9 +151,10 @@ class RulesAnnotator:
         self.category_keywords = dict(category_keywords)
 
     def find(self, text: str) -> List[Tuple[int, int, str]]:
-        masked = mask(text)
+        simple = to_simplified(text)
+        masked = _blank(simple)
         found: List[Tuple[int, int, str]] = []
-        found.extend((m.start(), m.end(), "CHANNEL") for m in self.quoted_re.finditer(to_simplified(text)))
+        found.extend((m.start(), m.end(), "CHANNEL") for m in self.quoted_re.finditer(simple))
         for label, regex in (("DATE", self.date_re), ("COUNT", self.count_re),
                              ("CHANNEL", self.channel_re), ("AGENCY", self.agency_re)):
             found.extend((m.start(), m.end(), label) for m in regex.finditer(masked) if m.end() > m.start())

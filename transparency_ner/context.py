@@ -14,6 +14,7 @@ import random
 import re
 from typing import Callable, Iterable, Iterator, List
 
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
@@ -48,6 +49,13 @@ class SectionTracker:
         else:
             self.sub = _heading(text, _SUB) or self.sub
         return to_simplified(f"{self.top} {self.sub}".strip())
+
+
+def unit_doc(nlp, text: str, section: str) -> Doc:
+    """The doc a unit is tagged as: its text, and the section it stands in."""
+    doc = nlp.make_doc(text)
+    doc.user_data[SECTION] = section
+    return doc
 
 
 def sections(texts: Iterable[str]) -> Iterator[str]:

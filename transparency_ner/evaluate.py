@@ -14,7 +14,7 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from .context import SECTION
+from .context import SECTION, unit_doc
 from .scheme import CATEGORIES, ENT_LABELS, predicted_categories
 
 
@@ -81,15 +81,8 @@ def predict_examples(nlp: Language, gold_docs: Iterable[Doc], batch_size: int = 
     """Gold docs -> examples with ``nlp``'s predictions; the predicted doc gets the gold
     doc's section, as a tagged report's units do (``context.py``)."""
     gold_docs = list(gold_docs)
-    predicted = nlp.pipe((_unit_doc(nlp, d) for d in gold_docs), batch_size=batch_size)
-    return [Example(pred, gold) for pred, gold in zip(predicted, gold_docs)]
-
-
-def _unit_doc(nlp: Language, gold: Doc) -> Doc:
-    doc = nlp.make_doc(gold.text)
-    if SECTION in gold.user_data:
-        doc.user_data[SECTION] = gold.user_data[SECTION]
-    return doc
+    docs = (unit_doc(nlp, d.text, d.user_data.get(SECTION, "")) for d in gold_docs)
+    return [Example(pred, gold) for pred, gold in zip(nlp.pipe(docs, batch_size=batch_size), gold_docs)]
 
 
 def mean_scores(folds: List[Dict]) -> Dict:

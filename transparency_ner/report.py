@@ -15,7 +15,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .context import SECTION, SectionTracker
+from .context import SectionTracker, unit_doc
 from .evaluate import cats_threshold
 from .reader import ReadResult, read_report, stream_report
 from .scheme import predicted_categories
@@ -157,13 +157,9 @@ def _tag_units(nlp: Language, units: Iterable[Unit], batch_size: int = 64) -> It
     pending: List[Unit] = []
     tracker = SectionTracker()
 
-    def unit_doc(unit: Unit):
-        doc = nlp.make_doc(unit.text)
-        doc.user_data[SECTION] = tracker.update(unit.text)
-        return doc
-
     def run(batch: List[Unit]) -> Iterator[TaggedUnit]:
-        for unit, doc in zip(batch, nlp.pipe([unit_doc(u) for u in batch], batch_size=batch_size)):
+        docs = [unit_doc(nlp, u.text, tracker.update(u.text)) for u in batch]
+        for unit, doc in zip(batch, nlp.pipe(docs, batch_size=batch_size)):
             cats = predicted_categories(doc.cats, threshold)
             ents = [
                 Entity(e.label_, e.text, unit.start + e.start_char, unit.start + e.end_char, unit.index, e._.value)
