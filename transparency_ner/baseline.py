@@ -119,7 +119,19 @@ def char_spans(doc: Doc, found: Iterable[Tuple[int, int, str]]) -> List:
     return spans
 
 
-class RulesAnnotator:
+class _PerDoc:
+    """``pipe`` for components that work one doc at a time."""
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+def _overlaps(span, others) -> bool:
+    return any(span.start < other.end and other.start < span.end for other in others)
+
+
+class RulesAnnotator(_PerDoc):
     """Sets ``doc.ents`` and ``doc.cats`` from patterns; no training, no weights."""
 
     def __init__(
@@ -173,10 +185,6 @@ class RulesAnnotator:
         doc.cats = {c: float(c in cats) for c in CATEGORIES}
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
 
 @Language.factory(
     "transparency_rules",
@@ -200,7 +208,7 @@ def make_rules(
     return RulesAnnotator(name, date_patterns, count_patterns, channels, agency_suffixes, category_keywords)
 
 
-class DateRules:
+class DateRules(_PerDoc):
     """Puts DATE in the model pipeline from the date patterns, after ``ner``.
 
     Dates are a closed, regular class: the patterns score higher than a model trained
@@ -217,14 +225,10 @@ class DateRules:
         dates = char_spans(doc, ((m.start(), m.end(), "DATE") for m in self.date_re.finditer(mask(doc.text))))
         kept = [
             e for e in doc.ents
-            if e.label_ != "DATE" and not any(e.start < d.end and d.start < e.end for d in dates)
+            if e.label_ != "DATE" and not _overlaps(e, dates)
         ]
         doc.ents = sorted(kept + filter_spans(dates), key=lambda s: s.start)
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory("transparency_dates", default_config={"date_patterns": DATE_PATTERNS})
@@ -232,7 +236,7 @@ def make_dates(nlp: Language, name: str, date_patterns: List[str]) -> DateRules:
     return DateRules(name, date_patterns)
 
 
-class RuleFill:
+class RuleFill(_PerDoc):
     """Adds the rules' entities of ``labels`` where the model found nothing, after ``ner``.
 
     The rules know the scheme's lexicons (every internal office, owner and channel word it
@@ -246,17 +250,9 @@ class RuleFill:
 
     def __call__(self, doc: Doc) -> Doc:
         found = [s for s in default_find(doc.text) if s[2] in self.labels]
-        taken = [(e.start, e.end) for e in doc.ents]
-        added = [
-            s for s in filter_spans(char_spans(doc, found))
-            if not any(s.start < end and start < s.end for start, end in taken)
-        ]
+        added = [s for s in filter_spans(char_spans(doc, found)) if not _overlaps(s, doc.ents)]
         doc.ents = sorted(list(doc.ents) + added, key=lambda s: s.start)
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory("transparency_rule_fill", default_config={"labels": ["AGENCY"]})

@@ -37,6 +37,7 @@ from thinc.api import (HashEmbed, Logistic, Maxout, Model, SparseLinear_v2, chai
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d, Ints2d
 
+from .baseline import default_find
 from .context import SECTION
 
 NEG_VALUE = -5000
@@ -121,12 +122,6 @@ def build_norm_section_bow(
                           extract=NormAndSectionNgrams(ngram_size, section_ngram_size))
 
 
-def _find(text: str):
-    from .baseline import default_find
-
-    return default_find(text)
-
-
 @lru_cache(maxsize=None)
 def _tag_id(tag: str) -> int:
     return hash_string(tag)
@@ -136,7 +131,7 @@ def rule_tags(text: str) -> List[str]:
     """The rules' label for each character of ``text``: B-/I-<label> or O. Overlapping
     matches are resolved longest first, as ``filter_spans`` does."""
     tags = ["O"] * len(text)
-    for start, end, label in sorted(_find(text), key=lambda s: (s[0] - s[1], s[0])):
+    for start, end, label in sorted(default_find(text), key=lambda s: (s[0] - s[1], s[0])):
         if all(t == "O" for t in tags[start:end]):
             tags[start:end] = ["B-" + label] + ["I-" + label] * (end - start - 1)
     return tags
