@@ -111,6 +111,26 @@ def test_convert_splits_by_report_and_loses_nothing(tmp_path, root, nlp):
         convert(gold, splits, tmp_path / "out", nlp)
 
 
+def test_unit_corpus_reads_what_spacy_reads(tmp_path, nlp):
+    from spacy.tokens import DocBin
+    from spacy.training import Corpus
+
+    from transparency_ner.corpus import UnitCorpus, read_docbin
+
+    docs = [record_to_doc(nlp, dict(GOOD, meta={"report": "a", "unit": i})) for i in range(4)]
+    docs[2].user_data["section"] = "二、主动公开政府信息情况"
+    path = tmp_path / "units.spacy"
+    DocBin(store_user_data=True, docs=docs).to_disk(path)
+    ours = list(read_docbin(path, nlp.vocab))
+    theirs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    assert [d.user_data for d in ours] == [d.user_data for d in theirs]
+    assert ours[2].user_data["section"] == "二、主动公开政府信息情况"
+    assert [d.to_bytes() for d in ours] == [d.to_bytes() for d in theirs]
+    a = [(e.reference.text, e.reference.user_data) for e in UnitCorpus(path, limit=3)(nlp)]
+    b = [(e.reference.text, e.reference.user_data) for e in Corpus(path, limit=3)(nlp)]
+    assert a == b and len(a) == 3
+
+
 def test_compare_passes_counts_disagreements():
     a = [GOOD]
     b = [dict(GOOD, entities=[[0, 6, "AGENCY"]], cats=["PROACTIVE", "ORGANIZATION"])]

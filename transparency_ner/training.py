@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence
 
 from spacy.tokens import DocBin
 
+from .corpus import read_docbin
 from .evaluate import evaluate_docs, mean_scores, predict_examples, score_examples
 
 
@@ -47,10 +48,7 @@ def tune_threshold(model: Path, dev: Path, output: Path, n_trials: int = 19) -> 
 
 
 def load_docs(nlp, paths: Sequence[Path]):
-    docs = []
-    for path in paths:
-        docs.extend(DocBin().from_disk(path).get_docs(nlp.vocab))
-    return docs
+    return [doc for path in paths for doc in read_docbin(Path(path), nlp.vocab)]
 
 
 def _run_fold(held: str, config: Path, reports_dir: Path, folds: Sequence[str], extra_train: Sequence[Path],
