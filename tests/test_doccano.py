@@ -9,7 +9,6 @@ import pytest
 
 from transparency_ner.annotate import (
     AnnotateError,
-    Candidate,
     Doccano,
     confidence,
     fetch,
@@ -84,7 +83,6 @@ def test_confidence_orders_coin_tosses_first():
 
 
 def test_server_stopping_mid_pull_writes_nothing(tmp_path, monkeypatch):
-    import requests
 
     class FakeDoccano(Doccano):
         def __init__(self):

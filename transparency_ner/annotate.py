@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .context import SectionTracker, unit_doc
-from .corpus import Record, check_record, gold_files, group_by_report, iter_gold_lines, make_record, write_jsonl
+from .corpus import Record, check_record, gold_files, iter_gold_lines, make_record, write_jsonl
 from .evaluate import cats_threshold
 from .scheme import CATEGORIES, ENT_LABELS, predicted_categories
 

@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict
 
 from .annotate import AnnotateError
 

@@ -7,7 +7,7 @@ label absent from a fold cannot be scored fairly either way).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, Iterable, List, Sequence
 
 from spacy.language import Language
 from spacy.scorer import get_ner_prf

@@ -10,8 +10,8 @@ Checks never change a figure: a report that fails one is flagged, not fixed.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from dataclasses import asdict, dataclass
+from typing import Dict, List, Optional, Sequence
 
 from .tokenizer import to_simplified
 from .units import Unit
