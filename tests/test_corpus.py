@@ -182,3 +182,20 @@ def test_corpus_size_and_balance(root):
     cats = Counter(c for r in records for c in r["cats"])
     assert all(spans[label] >= 300 for label in ENT_LABELS), spans
     assert all(cats[c] >= 150 for c in CATEGORIES), cats
+
+
+def test_real_reports_count_more_in_training(tmp_path, nlp):
+    from spacy.training import Example
+
+    from transparency_ner.context import create_section_context
+    from transparency_ner.corpus import create_repeat_real, report_origin
+
+    assert report_origin({"origin": "seed: real report supplied by the project's user"}) == "real"
+    assert report_origin({"origin": "written here"}) == report_origin({}) == "written"
+    real, written = (record_to_doc(nlp, GOOD) for _ in range(2))
+    real.user_data.update(origin="real", section="二、主动公开政府信息情况")
+    written.user_data["origin"] = "written"
+    augment = create_repeat_real(times=3, augmenter=create_section_context(drop=0.0))
+    out = list(augment(nlp, Example(nlp.make_doc(real.text), real)))
+    assert len(out) == 3 and all(eg.predicted.user_data["section"] == "二、主动公开政府信息情况" for eg in out)
+    assert len(list(augment(nlp, Example(nlp.make_doc(written.text), written)))) == 1

@@ -46,10 +46,16 @@ def test_crossval_holds_out_whole_reports(trained, root):
     assert [f["report"] for f in summary["folds"]] == FOLDS
     assert summary["folds"][0]["units"] == 78 and summary["folds"][1]["units"] == 72
     assert json.loads(out.read_text())["mean"]["units"] == 75
-    # folds side by side in two processes: the same folds, trained the same way
-    parallel = crossval(root / "configs" / "config.cfg", tmp / "data" / "reports", FOLDS, tmp / "crossval-2.json",
-                        overrides={"training.max_steps": 10, "training.eval_frequency": 5}, jobs=2)
+    # folds side by side in two processes, the pipeline itself trained in the same pool:
+    # the same folds, trained the same way, and a pipeline as `spacy train` makes it
+    data = tmp / "data"
+    parallel = crossval(root / "configs" / "config.cfg", data / "reports", FOLDS, tmp / "crossval-2.json",
+                        overrides={"training.max_steps": 10, "training.eval_frequency": 5}, jobs=2,
+                        also_train=(tmp / "main", data / "train.spacy", data / "dev.spacy"))
     assert parallel["folds"] == summary["folds"]
+    main = spacy.load(tmp / "main" / "model-best")
+    assert main.pipe_names == spacy.load(tmp / "training" / "model-best").pipe_names
+    assert main.meta["performance"]["ents_f"] is not None
 
 
 @pytest.mark.slow

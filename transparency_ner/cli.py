@@ -124,11 +124,12 @@ def convert(
     gold: Path = typer.Argument(..., help="Gold directory"),
     splits: Path = typer.Argument(..., help="splits.json: report ids per split"),
     out: Path = typer.Argument(..., help="Output directory for .spacy files"),
+    meta: Path = typer.Option(Path("corpus/annotations/meta"), help="Report metadata: which reports are real"),
 ) -> None:
     """Gold JSONL -> train/dev/test .spacy, split by report, plus one file per report."""
     from .corpus import convert as run_convert
 
-    summary = run_convert(gold, splits, out)
+    summary = run_convert(gold, splits, out, meta_dir=meta)
     for name, s in summary.items():
         typer.echo(f"{name}: {s['reports']} reports, {s['units']} units")
 
@@ -216,6 +217,9 @@ def crossval(
     extra_split: List[str] = typer.Option([], help="Also train every fold on the other reports of these splits"),
     splits: Path = typer.Option(Path("corpus/splits.json"), help="Used with --extra-split"),
     jobs: int = typer.Option(1, help="Folds trained side by side, one process each (spaCy trains on one core)"),
+    also_train: Optional[Path] = typer.Option(
+        None, help="Also train the pipeline itself into this directory, on DATA_DIR/train.spacy with "
+        "DATA_DIR/dev.spacy, as `spacy train` would, in the same pool of processes"),
 ) -> None:
     """Leave-one-report-out cross-validation over the given reports."""
     from .training import crossval as run_crossval
@@ -225,7 +229,9 @@ def crossval(
         split_map = {k: v for k, v in json.loads(splits.read_text(encoding="utf-8")).items() if not k.startswith("_")}
         extra = [data_dir / "reports" / f"{rep}.spacy" for name in extra_split for rep in split_map.get(name, []) if rep not in folds]
     overrides = {"training.max_steps": max_steps} if max_steps else {}
-    summary = run_crossval(config, data_dir / "reports", folds, out, extra_train=extra, overrides=overrides, jobs=jobs)
+    main = (also_train, data_dir / "train.spacy", data_dir / "dev.spacy") if also_train else None
+    summary = run_crossval(config, data_dir / "reports", folds, out, extra_train=extra, overrides=overrides,
+                           jobs=jobs, also_train=main)
     m = summary["mean"]
     typer.echo(f"mean ents_f {m['ents_f']:.3f}  cats_macro_f {m['cats_macro_f']:.3f}  -> {out}")
 

@@ -245,6 +245,21 @@ def _f1(tp: int, fa: int, fb: int) -> float:
 
 
 # ---------------------------------------------------------------- docs and splits
+ORIGIN = "origin"  # doc.user_data: "real" for reports from the field (the seeds), else "written"
+
+
+def report_meta(meta_dir: Optional[Path], report: str) -> Dict:
+    """A report's metadata (``corpus/annotations/meta/<id>.json``); empty when there is none."""
+    path = Path(meta_dir) / f"{report}.json" if meta_dir else None
+    return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+
+
+def report_origin(meta: Dict) -> str:
+    """"real" for a report from the field (a seed supplied by the user), "written" for one
+    written here."""
+    return "real" if str(meta.get("origin", "")).startswith(("seed", "real")) else "written"
+
+
 def record_to_doc(nlp, rec: Record):
     """Gold record -> Doc with entities and all eight categories set."""
     doc = nlp.make_doc(rec["text"])
@@ -293,10 +308,12 @@ def load_splits(path: Path, reports: Iterable[str]) -> Dict[str, List[str]]:
     return {k: v for k, v in splits.items() if not k.startswith("_")}
 
 
-def convert(gold: Path, splits_path: Path, out_dir: Path, nlp=None) -> Dict[str, Dict[str, int]]:
+def convert(gold: Path, splits_path: Path, out_dir: Path, nlp=None,
+            meta_dir: Optional[Path] = None) -> Dict[str, Dict[str, int]]:
     """Gold JSONL -> ``<split>.spacy`` and one ``reports/<id>.spacy`` per report.
 
     Splitting is by report, never by unit; per-report files feed cross-validation.
+    Each doc keeps its report, unit, section and (from ``meta_dir``) origin.
     Returns units per split so the caller can check that no unit was lost.
     """
     from spacy.tokens import DocBin
@@ -311,6 +328,10 @@ def convert(gold: Path, splits_path: Path, out_dir: Path, nlp=None) -> Dict[str,
     (out_dir / "reports").mkdir(parents=True, exist_ok=True)
     summary: Dict[str, Dict[str, int]] = {}
     docs = {rep: set_sections([record_to_doc(nlp, r) for r in recs]) for rep, recs in by_report.items()}
+    for rep, report_docs in docs.items():
+        origin = report_origin(report_meta(meta_dir, rep))
+        for doc in report_docs:
+            doc.user_data[ORIGIN] = origin
     for rep, report_docs in docs.items():
         DocBin(store_user_data=True, docs=report_docs).to_disk(out_dir / "reports" / f"{rep}.spacy")
     for name, reports in splits.items():
@@ -434,3 +455,17 @@ def create_unit_corpus(path: Optional[Path], gold_preproc: bool, max_length: int
     if path is None:
         raise ValueError("transparency_ner.Corpus.v1 needs a path (set paths.train / paths.dev)")
     return UnitCorpus(path, gold_preproc=gold_preproc, max_length=max_length, limit=limit, augmenter=augmenter)
+
+
+@registry.augmenters("transparency_ner.RepeatReal.v1")
+def create_repeat_real(times: int = 1, augmenter: Optional[Callable] = None) -> Callable[..., Iterator]:
+    """Units of real reports (``origin`` "real") count ``times`` times per epoch: they
+    are few beside the written ones, and they are what the model will meet. The
+    examples then go through ``augmenter`` (for example the section context)."""
+
+    def augment(nlp, example) -> Iterator:
+        n = times if example.reference.user_data.get(ORIGIN) == "real" else 1
+        for _ in range(n):
+            yield from (augmenter(nlp, example) if augmenter else (example,))
+
+    return augment

@@ -5,12 +5,11 @@ files the model is trained and evaluated on.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List
 
-from .corpus import group_by_report, load_gold, load_splits
+from .corpus import group_by_report, load_gold, load_splits, report_meta, report_origin
 from .scheme import CATEGORIES, ENT_LABELS
 
 BEGIN = "<!-- datacard:begin -->"
@@ -39,13 +38,12 @@ def render(gold: Path, splits_path: Path, meta_dir: Path) -> str:
         out.append("|---" * len(head) + "|")
         tot = {"units": 0, "ents": Counter(), "cats": Counter()}
         for rep in reports:
-            meta_path = Path(meta_dir) / f"{rep}.json"
-            meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+            meta = report_meta(meta_dir, rep)
             c = report_counts(by_report[rep])
             tot["units"] += c["units"]
             tot["ents"].update(c["ents"])
             tot["cats"].update(c["cats"])
-            origin = "seed" if str(meta.get("origin", "")).startswith("seed") else "written here"
+            origin = "seed" if report_origin(meta) == "real" else "written here"
             row = [rep, origin, meta.get("author", "?"), meta.get("level", "?"), str(meta.get("year", "?")),
                    meta.get("format", "?"), meta.get("script", "?") + (" + pinyin" if meta.get("glosses") else ""),
                    str(c["units"])]

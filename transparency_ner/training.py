@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from functools import partial
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import DocBin
 
@@ -71,6 +70,14 @@ def _run_fold(held: str, config: Path, reports_dir: Path, folds: Sequence[str], 
     return scores
 
 
+def _run_job(job: Tuple) -> Optional[Dict]:
+    kind, args = job
+    if kind == "fold":
+        return _run_fold(*args)
+    train_pipeline(*args)
+    return None
+
+
 def crossval(
     config: Path,
     reports_dir: Path,
@@ -79,6 +86,7 @@ def crossval(
     extra_train: Sequence[Path] = (),
     overrides: Optional[Dict] = None,
     jobs: int = 1,
+    also_train: Optional[Tuple[Path, Path, Path]] = None,
 ) -> Dict:
     """Leave one report out: for each report in ``folds``, train on the other fold
     reports (plus ``extra_train``) and score on the held-out one.
@@ -88,18 +96,28 @@ def crossval(
     nothing), and the category threshold stays at 0.5. ``jobs`` folds train side by
     side in their own processes (spaCy trains on one core); the seeds are fixed, so the
     result does not depend on ``jobs``.
+
+    ``also_train`` = (output, train, dev) trains the pipeline itself in the same pool,
+    as ``spacy train`` would (with ``overrides``, not the folds' settings): five folds on two cores leave one core idle in
+    the last round, and the main training fills it.
     """
     from concurrent.futures import ProcessPoolExecutor
 
     reports_dir = Path(reports_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        run = partial(_run_fold, config=Path(config), reports_dir=reports_dir, folds=list(folds),
-                      extra_train=list(extra_train), overrides=dict(overrides or {}), tmp=Path(tmp))
+        queue: List[Tuple] = []
+        if also_train:
+            # first, so that the longest job (the most data, a dev pass) never runs alone
+            out, train, dev = also_train
+            queue.append(("train", (Path(config), Path(out), Path(train), Path(dev), dict(overrides or {}))))
+        queue += [("fold", (held, Path(config), reports_dir, list(folds), list(extra_train),
+                            dict(overrides or {}), Path(tmp))) for held in folds]
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                results: List[Dict] = list(pool.map(run, folds))
+                done = list(pool.map(_run_job, queue))
         else:
-            results = [run(held) for held in folds]
+            done = [_run_job(job) for job in queue]
+    results: List[Dict] = [r for r in done if r is not None]
     summary = {"folds": results, "mean": mean_scores(results)}
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
