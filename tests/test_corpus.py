@@ -98,11 +98,17 @@ def test_convert_splits_by_report_and_loses_nothing(tmp_path, root, nlp):
     splits = tmp_path / "splits.json"
     splits.write_text(json.dumps({"train": ["a", "b"], "test": ["c"]}))
     summary = convert(gold, splits, tmp_path / "out", nlp)
-    assert summary == {"train": {"reports": 2, "units": 8}, "test": {"reports": 1, "units": 4}}
+    assert summary == {"train": {"reports": 2, "real": 0, "units": 8}, "test": {"reports": 1, "real": 0, "units": 4}}
     docs = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(nlp.vocab))
     assert {d.user_data["report"] for d in docs} == {"a", "b"}
     assert [(e.text, e.label_) for e in docs[0].ents] == [("东湖区人社局", "AGENCY"), ("493条", "COUNT")]
     assert docs[0].cats["PROACTIVE"] == 1.0 and docs[0].cats["OTHER"] == 0.0
+    meta = tmp_path / "meta"
+    meta.mkdir()
+    (meta / "a.json").write_text(json.dumps({"origin": "seed: real report supplied by the project's user"}))
+    assert convert(gold, splits, tmp_path / "out", nlp, meta_dir=meta)["train"]["real"] == 1
+    docs = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(nlp.vocab))
+    assert {(d.user_data["report"], d.user_data["origin"]) for d in docs} == {("a", "real"), ("b", "written")}
     splits.write_text(json.dumps({"train": ["a"], "test": ["a", "c"]}))
     with pytest.raises(GoldError, match="both"):
         convert(gold, splits, tmp_path / "out", nlp)

@@ -131,7 +131,7 @@ def convert(
 
     summary = run_convert(gold, splits, out, meta_dir=meta)
     for name, s in summary.items():
-        typer.echo(f"{name}: {s['reports']} reports, {s['units']} units")
+        typer.echo(f"{name}: {s['reports']} reports ({s['real']} real), {s['units']} units")
 
 
 @app.command()

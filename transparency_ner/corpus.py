@@ -328,11 +328,10 @@ def convert(gold: Path, splits_path: Path, out_dir: Path, nlp=None,
     (out_dir / "reports").mkdir(parents=True, exist_ok=True)
     summary: Dict[str, Dict[str, int]] = {}
     docs = {rep: set_sections([record_to_doc(nlp, r) for r in recs]) for rep, recs in by_report.items()}
+    origins = {rep: report_origin(report_meta(meta_dir, rep)) for rep in docs}
     for rep, report_docs in docs.items():
-        origin = report_origin(report_meta(meta_dir, rep))
         for doc in report_docs:
-            doc.user_data[ORIGIN] = origin
-    for rep, report_docs in docs.items():
+            doc.user_data[ORIGIN] = origins[rep]
         DocBin(store_user_data=True, docs=report_docs).to_disk(out_dir / "reports" / f"{rep}.spacy")
     for name, reports in splits.items():
         db = DocBin(store_user_data=True)
@@ -342,7 +341,7 @@ def convert(gold: Path, splits_path: Path, out_dir: Path, nlp=None,
                 db.add(doc)
                 n += 1
         db.to_disk(out_dir / f"{name}.spacy")
-        summary[name] = {"reports": len(reports), "units": n}
+        summary[name] = {"reports": len(reports), "real": sum(origins[r] == "real" for r in reports), "units": n}
     total = sum(s["units"] for s in summary.values())
     if total != len(records):
         raise GoldError(f"converted {total} units of {len(records)}")
@@ -437,14 +436,13 @@ class UnitCorpus(Corpus):
     def read_docbin(self, vocab, locs) -> Iterator:
         i = 0
         for loc in locs:
-            loc = Path(loc)
-            if loc.name.endswith(".spacy"):
-                for doc in read_docbin(loc, vocab):
+            if Path(loc).name.endswith(".spacy"):
+                for doc in read_docbin(Path(loc), vocab):
                     if len(doc):
                         yield doc
                         i += 1
                         if self.limit >= 1 and i >= self.limit:
-                            break
+                            return
 
 
 @registry.readers("transparency_ner.Corpus.v1")
