@@ -84,6 +84,14 @@ def test_rules_name_channels_with_their_owner_and_hotlines_whole():
         assert (name, "CHANNEL") in found
 
 
+def test_rules_know_every_printed_medium_the_scheme_lists():
+    """The scheme: 宣传单, 传单, 手册, 宣传资料, 宣传画, 展板, 图板, 公示牌, 入户告知书, 广告."""
+    nlp = rules_pipeline()
+    media = ["宣传单", "传单", "手册", "宣传资料", "宣传画", "展板", "图板", "公示牌", "入户告知书", "广告"]
+    for medium in media:
+        assert (medium, "CHANNEL") in ents(nlp(f"通过发放{medium}公开信息。")), medium
+
+
 def test_rules_tag_months_and_quarters_as_dates():
     nlp = rules_pipeline()
     found = ents(nlp("分别于4月和9月开展培训,2018年第四季度完成,8月份公开。"))
