@@ -61,3 +61,24 @@ def test_section_bow_reads_the_heading(nlp):
     assert issues[CATEGORIES.index("ISSUES")] > organization[CATEGORIES.index("ISSUES")]
     bare = textcat.model.predict([blank.make_doc("二是强化培训。")])[0]
     assert not numpy.allclose(bare, issues)
+
+
+def test_lead_ins_and_part_headings_are_context():
+    """Problems and plans often sit under a colon lead-in inside another section (存在的不足：,
+    2019年，我镇将重点做好以下工作：), and some reports number their parts 第一部分…"""
+    units = [
+        "发布时间:2019年03月14日 来源: 点击:",  # page chrome: more than one colon
+        "第六部分 制度机制建设情况",
+        "存在的不足：",
+        "1、制度机制不够健全。",
+        "下步工作打算:",
+        "1、加强业务知识学习培训。",
+        "（一）其他",
+        "联系电话：0875-5152238",  # a contact line, not a lead-in
+    ]
+    got = list(map(SectionTracker().update, units))
+    assert got[0] == ""
+    assert got[1] == "制度机制建设情况"
+    assert got[3] == "制度机制建设情况 存在的不足"
+    assert got[5] == "制度机制建设情况 下步工作打算"
+    assert got[6] == got[7] == "制度机制建设情况 其他"  # a new sub-heading ends the lead-in

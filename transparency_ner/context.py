@@ -21,8 +21,11 @@ from spacy.util import registry
 from .tokenizer import to_simplified
 
 SECTION = "section"
-_TOP = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]\s*")
+_TOP = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,3}部分)\s*")
 _SUB = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]\s*")
+# a short unit that ends in a colon introduces what follows (存在的不足： / 下步工作打算： /
+# 2019年，我镇将重点做好以下工作：), often inside a section about something else
+_LEAD = re.compile(r"^[^:：|]{2,30}[:：]$")
 _MAX_HEADING = 40
 
 
@@ -35,20 +38,27 @@ def _heading(text: str, pattern: re.Pattern) -> str:
 
 
 class SectionTracker:
-    """Reads a report's units in order and says which section each one is in:
-    the top-level heading (一、…) and the sub-heading (（一）…) under it, Simplified."""
+    """Reads a report's units in order and says which section each one is in: the
+    top-level heading (一、… or 第一部分…), the sub-heading (（一）…) under it and the last
+    lead-in ending in a colon under that, Simplified. Real reports put their problems and
+    plans under any of the three."""
 
     def __init__(self) -> None:
         self.top = ""
         self.sub = ""
+        self.lead = ""
 
     def update(self, text: str) -> str:
+        text = text.strip()
         top = _heading(text, _TOP)
+        sub = "" if top else _heading(text, _SUB)
         if top:
-            self.top, self.sub = top, ""
-        else:
-            self.sub = _heading(text, _SUB) or self.sub
-        return to_simplified(f"{self.top} {self.sub}".strip())
+            self.top, self.sub, self.lead = top, "", ""
+        elif sub:
+            self.sub, self.lead = sub, ""
+        elif _LEAD.match(text):
+            self.lead = text.rstrip(":：")
+        return to_simplified(" ".join(p for p in (self.top, self.sub, self.lead) if p))
 
 
 def unit_doc(nlp, text: str, section: str) -> Doc:
