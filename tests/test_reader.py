@@ -73,6 +73,16 @@ def test_units_carry_offsets_and_streaming_agrees():
     assert [(u.text, u.start, u.index) for u in streamed] == [(u.text, u.start, u.index) for u in units]
 
 
+def test_units_count_the_empty_lines_before_them_streamed_or_not():
+    """An empty line is an empty cell of a table flattened a cell per line; a sentence mark
+    at the end of a line makes no empty line."""
+    raw = "行政许可\n\n\n37\r\n句子。\n \n下一句；末句\n"
+    units = split_units(raw)
+    assert [(u.text, u.blank_lines) for u in units] == [
+        ("行政许可", 0), ("37", 2), ("句子。", 0), ("下一句；", 1), ("末句", 0)]
+    assert list(iter_lines_units(raw.splitlines(keepends=True))) == units
+
+
 def test_seed_reports_split_into_448_units():
     assert len(SEEDS) == 5
     assert sum(len(split_units(p.read_text(encoding="utf-8"))) for p in SEEDS) == 448

@@ -116,6 +116,47 @@ def test_written_standard_reports_balance(root):
     assert checked >= 1
 
 
+BARE_TABLE = "\n".join([
+    "三、收到和处理政府信息公开申请情况",
+    "申请人情况", "自然人", "法人或其他", "组织", "总计",
+    "一、本年新收政府信息公开申请数量", "5", "1", "", "", "", "", "6",
+    "二、上年结转政府信息公开申请数量", "1", "", "", "", "", "", "1",
+    "三、本年度办理结果", "（一）予以公开", "5", "", "", "", "", "1", "6",
+    "（七）总计", "5", "1", "", "", "", "", "6",
+    "四、结转下年度继续办理", "1", "", "", "", "", "", "1",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议", "结果维持", "总计", "1", "", "", "", "1", "", "", "", "", "", "", "", "", "", "",
+    "2022年，本机关因政府信息公开被申请行政复议1件。",
+    "五、存在的主要问题及改进情况",
+])
+
+
+def test_cell_per_line_table_without_bars_keeps_its_empty_cells():
+    """Pages flattened as text put each cell on its own line, an empty cell on an empty
+    line; the row heads 一、…四、 of table three are rows there, not sections."""
+    figures = extract_figures(split_units(BARE_TABLE))
+    req = {(f.row.split(" / ")[-1], f.column): f.value for f in figures if f.table == "requests"}
+    assert req[("一、本年新收政府信息公开申请数量", "商业企业")] == 1
+    assert req[("一、本年新收政府信息公开申请数量", "总计")] == 6
+    assert req[("（一）予以公开", "其他")] == 1 and ("（一）予以公开", "科研机构") not in req
+    appeals = {f.column: f.value for f in figures if f.table == "appeals"}
+    assert appeals == {"行政复议·结果维持": 1, "行政复议·总计": 1}
+    checks = check_figures(figures)
+    assert {c.name.split(":")[0] for c in checks} == {"requests", "appeals"} and all(c.ok for c in checks), checks
+
+
+def test_report_reads_every_table_row_not_only_those_with_bars(nlp):
+    """Whole-report tagging hands every unit to the table reader: a tab-separated 总计 row
+    has neither bars nor a numbered head."""
+    from transparency_ner.report import tag_units
+
+    text = ("三、收到和处理政府信息公开申请情况\n"
+            "一、本年新收政府信息公开申请数量\t5\t1\t0\t0\t0\t0\t6\n"
+            "（七）总计\t5\t1\t0\t0\t0\t0\t6\n")
+    report = tag_units(nlp, split_units(text))
+    assert {f.row for f in report.figures} == {"一、本年新收政府信息公开申请数量", "（七）总计"}
+
+
 def test_whitespace_separated_rows_and_prose_that_only_looks_like_one():
     """Tables copied as text (tab-separated cells, values on their own line) are read;
     prose ending in numbers is not."""

@@ -191,12 +191,15 @@ def _finish(report: Report, table_units: List[Unit]) -> Report:
 
 def tag_units(nlp: Language, units: Iterable[Unit], source: str = "<text>", encoding: str = "utf-8", html: bool = False) -> Report:
     report = Report(source, encoding, html)
-    table_units: List[Unit] = []
-    for tagged in _tag_units(nlp, units):
-        report.units.append(tagged)
-        if "|" in tagged.text or re.match(r"^[一二三四五六七八九十]+、", tagged.text):
-            table_units.append(Unit(tagged.text, tagged.start, tagged.index))
-    return _finish(report, table_units)
+    read: List[Unit] = []  # every unit, as read: the tables decide for themselves what is a cell
+
+    def keep(stream: Iterable[Unit]) -> Iterator[Unit]:
+        for unit in stream:
+            read.append(unit)
+            yield unit
+
+    report.units.extend(_tag_units(nlp, keep(units)))
+    return _finish(report, read)
 
 
 def tag_report(path_or_text: Union[str, Path, bytes], nlp: Optional[Union[Language, str, Path]] = None) -> Report:

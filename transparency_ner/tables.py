@@ -103,11 +103,15 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
     figures: List[Figure] = []
     section = ""
     stream: List[_Cell] = []
+    bare: List[_Cell] = []  # cells of a table flattened a cell per line without bars
 
     def flush() -> None:
         if stream:
             figures.extend(_read_table(section, stream))
-            stream.clear()
+        elif sum(_number(c.text) is not None for c in bare) >= _MIN_BARE_VALUES:
+            figures.extend(_read_table(section, bare))
+        stream.clear()
+        bare.clear()
 
     previous: Optional[List[_Cell]] = None  # the plain line before: labels whose values may follow
     for unit in units:
@@ -115,6 +119,10 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             stream.extend(_cells(unit))
             previous = None
             continue
+        if bare:  # empty lines after a cell are empty cells, also the last ones of a table
+            bare.extend(_Cell("", unit.start, unit.start) for _ in range(unit.blank_lines))
+        if _is_bare_cell(unit, section):
+            bare.append(_Cell(unit.text, unit.start, unit.end))
         spaced = _spaced_cells(unit)
         if spaced is not None and (len(spaced) >= 2 or stream):  # a lone number needs a table around it
             if _is_value(spaced[0].text) and previous:
@@ -122,13 +130,33 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             stream.extend(spaced)
             previous = None
             continue
-        if _HEADING.match(unit.text) or not stream:
-            flush()
-            if _HEADING.match(unit.text):
+        heading = _HEADING.match(unit.text) and not _is_row_head(unit.text, section)
+        if heading or not stream:
+            if heading or not bare:
+                flush()
+            if heading:
                 section = unit.text
         previous = _words(unit) if len(unit.text) <= 60 and not _SENTENCE_END.search(unit.text) else None
     flush()
     return figures
+
+
+# the rows of the request table that are numbered like the report's own sections
+_REQUEST_ROW_HEADS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
+_MIN_BARE_VALUES = 2
+
+
+def _is_row_head(text: str, section: str) -> bool:
+    return _table_kind(section) == "requests" and any(h in text for h in _REQUEST_ROW_HEADS)
+
+
+def _is_bare_cell(unit: Unit, section: str) -> bool:
+    """A line that can be one cell of a national-form table: a number or ``/``, or a short
+    label. Read as a table only where the section's table comes with no bars at all."""
+    if _table_kind(section) == "table":
+        return False
+    text = unit.text
+    return _is_value(text) or (len(text) <= 60 and not _SENTENCE_END.search(text) and " " not in text)
 
 
 _SENTENCE_END = re.compile(r"[。；;！!？?：:]\s*$")

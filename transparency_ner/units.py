@@ -7,7 +7,7 @@ in a unit can always be mapped back to the report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, List
 
 # CJK ideographs (basic, extension A, compatibility) and the supplementary planes.
@@ -24,11 +24,15 @@ _SPLIT = re.compile(r"(?<=[。！？；;!?])|\n")
 
 @dataclass(frozen=True)
 class Unit:
-    """One annotation unit: its text and where it starts in the cleaned report."""
+    """One annotation unit: its text and where it starts in the cleaned report.
+
+    ``blank_lines`` counts the empty lines right before it: where a page flattens a table
+    a cell per line, an empty cell is an empty line, and only that keeps the columns."""
 
     text: str
     start: int
     index: int
+    blank_lines: int = 0
 
     @property
     def end(self) -> int:
@@ -46,13 +50,19 @@ def iter_units(clean: str, first_index: int = 0, offset: int = 0) -> Iterator[Un
     """Split already-cleaned text into units (stripped, non-empty pieces)."""
     index = first_index
     pos = 0
+    blank = 0
+    line_start = True  # the piece begins a line, so an empty one is an empty line
     for match in _SPLIT.finditer(clean + "\n"):
         piece = clean[pos : match.start()] if match.start() <= len(clean) else clean[pos:]
         lead = len(piece) - len(piece.lstrip())
         stripped = piece.strip()
         if stripped:
-            yield Unit(stripped, offset + pos + lead, index)
+            yield Unit(stripped, offset + pos + lead, index, blank)
             index += 1
+            blank = 0
+        elif line_start and match.group() == "\n":
+            blank += 1
+        line_start = match.group() == "\n"
         pos = match.end()
 
 
@@ -73,10 +83,14 @@ def iter_lines_units(lines: Iterable[str]) -> Iterator[Unit]:
     """
     index = 0
     offset = 0
+    blank = 0
     for line in lines:
         clean = clean_text(line)
         body = clean[:-1] if clean.endswith("\n") else clean
+        if not body.strip():
+            blank += 1
         for unit in iter_units(body, index, offset):
             index = unit.index + 1
-            yield unit
+            yield replace(unit, blank_lines=blank) if blank else unit
+            blank = 0
         offset += len(clean)
