@@ -82,3 +82,8 @@ def test_lead_ins_and_part_headings_are_context():
     assert got[3] == "制度机制建设情况 存在的不足"
     assert got[5] == "制度机制建设情况 下步工作打算"
     assert got[6] == got[7] == "制度机制建设情况 其他"  # a new sub-heading ends the lead-in
+    inline = SectionTracker()
+    inline.update("十一、其他应报告的事项")
+    assert inline.update("2018年，我区将主要做好以下几方面工作：一是抓好制度落实。") == "其他应报告的事项 2018年，我区将主要做好以下几方面工作"
+    assert inline.update("二是强化考核和培训。") == "其他应报告的事项 2018年，我区将主要做好以下几方面工作"
+    assert inline.update("受理时间为工作日上午9:00-11:30。") == "其他应报告的事项 2018年，我区将主要做好以下几方面工作"

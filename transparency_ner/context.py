@@ -26,6 +26,11 @@ _SUB = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]\s*")
 # a short unit that ends in a colon introduces what follows (存在的不足： / 下步工作打算： /
 # 2019年，我镇将重点做好以下工作：), often inside a section about something else
 _LEAD = re.compile(r"^[^:：|]{2,30}[:：]$")
+# ... or opens a longer unit that goes on with the first item (2018年，我区将……主要做好以下几方面
+# 工作：一是…; 存在问题主要有：一是…): then the clause that announces the list is the lead-in
+_INLINE_LEAD = re.compile(
+    r"^([^:：|。；（）()]{2,60}?(?:以下[^:：，,。]{0,8}|如下|主要[是有]|表现在|包括|分为|不足|问题|打算|计划))[:：](?=\S)"
+)
 _MAX_HEADING = 40
 
 
@@ -58,6 +63,9 @@ class SectionTracker:
             self.sub, self.lead = sub, ""
         elif _LEAD.match(text):
             self.lead = text.rstrip(":：")
+        else:
+            inline = _INLINE_LEAD.match(text)
+            self.lead = inline.group(1) if inline else self.lead
         return to_simplified(" ".join(p for p in (self.top, self.sub, self.lead) if p))
 
 
