@@ -176,7 +176,7 @@ def _tag_units(nlp: Language, units: Iterable[Unit], batch_size: int = 64) -> It
         yield from run(pending)
 
 
-def _finish(report: Report, table_units: List[Unit]) -> Report:
+def _finish(report: Report, units: List[Unit]) -> Report:
     """Resolve agencies and dates against the report's own, and read its tables."""
     agency, year = _guess_header(report.units)
     report.agency, report.year = agency, year
@@ -184,7 +184,7 @@ def _finish(report: Report, table_units: List[Unit]) -> Report:
         for e in u.entities:
             if e.label in ("AGENCY", "DATE"):
                 e.value = normalize(e.label, e.text, agency, year)
-    report.figures = extract_figures(table_units)
+    report.figures = extract_figures(units)
     report.checks = check_figures(report.figures)
     return report
 

@@ -102,6 +102,7 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
     """Every numeric table cell of a report, as figures with section, row and column."""
     figures: List[Figure] = []
     section = ""
+    kind = _table_kind(section)  # of the section, found once per heading
     stream: List[_Cell] = []
     bare: List[_Cell] = []  # cells of a table flattened a cell per line without bars
 
@@ -121,7 +122,7 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             continue
         if bare:  # empty lines after a cell are empty cells, also the last ones of a table
             bare.extend(_Cell("", unit.start, unit.start) for _ in range(unit.blank_lines))
-        if _is_bare_cell(unit, section):
+        if kind != "table" and (_is_value(unit.text) or (_is_label_line(unit.text) and " " not in unit.text)):
             bare.append(_Cell(unit.text, unit.start, unit.end))
         spaced = _spaced_cells(unit)
         if spaced is not None and (len(spaced) >= 2 or stream):  # a lone number needs a table around it
@@ -130,13 +131,13 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             stream.extend(spaced)
             previous = None
             continue
-        heading = _HEADING.match(unit.text) and not _is_row_head(unit.text, section)
+        heading = _HEADING.match(unit.text) and not (kind == "requests" and _is_request_row_head(unit.text))
         if heading or not stream:
             if heading or not bare:
                 flush()
             if heading:
-                section = unit.text
-        previous = _words(unit) if len(unit.text) <= 60 and not _SENTENCE_END.search(unit.text) else None
+                section, kind = unit.text, _table_kind(unit.text)
+        previous = _words(unit) if _is_label_line(unit.text) else None
     flush()
     return figures
 
@@ -146,17 +147,14 @@ _REQUEST_ROW_HEADS = ("本年新收", "上年结转", "本年度办理结果", "
 _MIN_BARE_VALUES = 2
 
 
-def _is_row_head(text: str, section: str) -> bool:
-    return _table_kind(section) == "requests" and any(h in text for h in _REQUEST_ROW_HEADS)
+def _is_request_row_head(text: str) -> bool:
+    return any(h in text for h in _REQUEST_ROW_HEADS)
 
 
-def _is_bare_cell(unit: Unit, section: str) -> bool:
-    """A line that can be one cell of a national-form table: a number or ``/``, or a short
-    label. Read as a table only where the section's table comes with no bars at all."""
-    if _table_kind(section) == "table":
-        return False
-    text = unit.text
-    return _is_value(text) or (len(text) <= 60 and not _SENTENCE_END.search(text) and " " not in text)
+def _is_label_line(text: str) -> bool:
+    """Short and not a sentence: a table label (or cells) rather than prose. In a
+    national-form section with no bars, such a line or a lone value is one cell."""
+    return len(text) <= 60 and not _SENTENCE_END.search(text)
 
 
 _SENTENCE_END = re.compile(r"[。；;！!？?：:]\s*$")
