@@ -167,3 +167,14 @@ def test_whitespace_separated_rows_and_prose_that_only_looks_like_one():
     figures = extract_figures(split_units(text))
     assert [f.value for f in figures if f.row.endswith("本年新收政府信息公开申请数量")] == [5, 1, 0, 0, 0, 0, 6]
     assert {f.table for f in figures} == {"requests"} and all(f.value != 5152238 for f in figures)
+
+
+def test_a_traditional_request_table_is_checked_like_a_simplified_one():
+    """Row heads in Traditional (上年結轉, （七）總計, 結轉下年度) name the same rows: the
+    balance rule is checked, not skipped (w66 was skipped before)."""
+    from transparency_ner.tokenizer import to_traditional
+
+    simplified = {c.name: c.ok for c in check_figures(extract_figures(split_units(ROW_TABLE)))}
+    traditional = {c.name: c.ok for c in check_figures(extract_figures(split_units(to_traditional(ROW_TABLE))))}
+    assert "requests: new + carried over = handled + carried forward" in traditional
+    assert traditional == simplified

@@ -280,7 +280,7 @@ def _row_values(figures: Sequence[Figure], prefix: str) -> Optional[Dict[str, fl
     for f in figures:
         rows.setdefault(f.row, {})[f.column] = f.value
     for row, vals in rows.items():
-        last = row.split(" / ")[-1]
+        last = to_simplified(row.split(" / ")[-1])  # a Traditional page names its rows 上年結轉, （七）總計
         if last.startswith(prefix):
             return vals
     return None
