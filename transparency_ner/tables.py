@@ -275,10 +275,15 @@ def _level(label: str) -> int:
 
 
 # ------------------------------------------------------------------ checks
-def _row_values(figures: Sequence[Figure], prefix: str) -> Optional[Dict[str, float]]:
+def _rows(figures: Sequence[Figure]) -> Dict[str, Dict[str, float]]:
+    """Row path -> {column: value}."""
     rows: Dict[str, Dict[str, float]] = {}
     for f in figures:
         rows.setdefault(f.row, {})[f.column] = f.value
+    return rows
+
+
+def _row_values(rows: Dict[str, Dict[str, float]], prefix: str) -> Optional[Dict[str, float]]:
     for row, vals in rows.items():
         last = to_simplified(row.split(" / ")[-1])  # a Traditional page names its rows 上年結轉, （七）總計
         if last.startswith(prefix):
@@ -291,10 +296,11 @@ def check_figures(figures: Sequence[Figure]) -> List[Check]:
     checks: List[Check] = []
     req = [f for f in figures if f.table == "requests"]
     if req:
-        new = _row_values(req, "一、本年新收")
-        carried = _row_values(req, "二、上年结转")
-        handled = _row_values(req, "（七）总计") or _row_values(req, "(七)总计")
-        forward = _row_values(req, "四、结转下年度")
+        rows = _rows(req)
+        new = _row_values(rows, "一、本年新收")
+        carried = _row_values(rows, "二、上年结转")
+        handled = _row_values(rows, "（七）总计") or _row_values(rows, "(七)总计")
+        forward = _row_values(rows, "四、结转下年度")
         if new is not None and handled is not None:
             bad = []
             for col in REQUEST_COLUMNS:
@@ -303,9 +309,6 @@ def check_figures(figures: Sequence[Figure]) -> List[Check]:
                 if abs(lhs - rhs) > 1e-6:
                     bad.append(f"{col}: {lhs:g} ≠ {rhs:g}")
             checks.append(Check("requests: new + carried over = handled + carried forward", not bad, "; ".join(bad) or "holds in every column"))
-        rows: Dict[str, Dict[str, float]] = {}
-        for f in req:
-            rows.setdefault(f.row, {})[f.column] = f.value
         bad = []
         for row, vals in rows.items():
             if "总计" in vals:
