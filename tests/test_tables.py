@@ -178,3 +178,27 @@ def test_a_traditional_request_table_is_checked_like_a_simplified_one():
     traditional = {c.name: c.ok for c in check_figures(extract_figures(split_units(to_traditional(ROW_TABLE))))}
     assert "requests: new + carried over = handled + carried forward" in traditional
     assert traditional == simplified
+
+
+def test_narrative_rows_copied_as_text_with_a_unit_word_and_one_value(root):
+    """The narrative-era form copied as text (`（一）收到申请数 件 6`, single spaces or runs
+    of them) is read with its unit and the header's column; a contact line is not a row."""
+    text = ("附件：2016年政府信息公开情况统计表\n"
+            "统计指标 单位 统计数\n"
+            "一、主动公开情况\n"
+            "（一）主动公开政府信息数 条 1436\n"
+            "三、依申请公开情况\n"
+            "（一）收到申请数      件      6\n"
+            "1.当面申请数 件 3\n"
+            "政府信息公开专项经费 万元 2.6\n"
+            "联系人 王明 电话 5152238\n")
+    figures = extract_figures(split_units(text))
+    got = {f.row.split(" / ")[-1]: (f.value, f.unit, f.column) for f in figures}
+    assert got == {
+        "（一）主动公开政府信息数": (1436, "条", "统计数"),
+        "（一）收到申请数": (6, "件", "统计数"),
+        "1.当面申请数": (3, "件", "统计数"),
+        "政府信息公开专项经费": (2.6, "万元", "统计数"),
+    }
+    by_row = {f.row.split(" / ")[-1]: f for f in figures_of(root / "corpus" / "raw" / "w74.txt")}
+    assert by_row["（一）收到申请数"].value == 5 and by_row["（三）接受培训人员数"].unit == "人次"

@@ -115,6 +115,9 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
         bare.clear()
 
     previous: Optional[List[_Cell]] = None  # the plain line before: labels whose values may follow
+    # a column header line (`统计指标 单位 统计数`) above a table copied as text: its group
+    # heads (`一、主动公开情况`) end the stream, so each new stream of such rows takes it again
+    header: Optional[List[_Cell]] = None
     for unit in units:
         if "|" in unit.text:
             stream.extend(_cells(unit))
@@ -128,6 +131,8 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
         if spaced is not None and (len(spaced) >= 2 or stream):  # a lone number needs a table around it
             if _is_value(spaced[0].text) and previous:
                 stream.extend(previous)
+            elif not stream and header and kind not in ("requests", "appeals"):
+                stream.extend(header)
             stream.extend(spaced)
             previous = None
             continue
@@ -138,6 +143,8 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             if heading:
                 section, kind = unit.text, _table_kind(unit.text)
         previous = _words(unit) if _is_label_line(unit.text) else None
+        if previous and len(previous) >= 2 and _looks_like_header(previous, 0):
+            header = previous
     flush()
     return figures
 
@@ -166,8 +173,8 @@ def _words(unit: Unit) -> List[_Cell]:
 
 def _spaced_cells(unit: Unit) -> Optional[List[_Cell]]:
     """Cells of a row whose cells are separated by whitespace (tables copied as text with
-    tabs): label words, then at least two values, or a line of values alone. None for
-    anything else, prose above all."""
+    tabs): label words, then at least two values, or a unit word and a value, or a line
+    of values alone. None for anything else, prose above all."""
     tokens = _words(unit)
     if not tokens or len(unit.text) > 160:
         return None
@@ -177,6 +184,9 @@ def _spaced_cells(unit: Unit) -> Optional[List[_Cell]]:
             break
         n_values += 1
     if n_values == len(tokens) or (n_values >= 2 and not _SENTENCE_END.search(tokens[-n_values - 1].text)):
+        return tokens
+    # the narrative-era form copied as text: label, unit word, one value (`（一）收到申请数 件 6`)
+    if n_values >= 1 and len(tokens) > n_values + 1 and _squash(tokens[-n_values - 1].text) in UNIT_WORDS:
         return tokens
     return None
 
