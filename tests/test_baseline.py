@@ -112,3 +112,30 @@ def test_rule_fill_adds_only_where_the_model_found_nothing():
         ("街道行政办", "AGENCY"), ("政府门户", "CHANNEL"), ("493条", "COUNT")
     ]
     assert blank_pipeline().add_pipe("transparency_rule_fill").labels == ["AGENCY"]
+
+
+def test_rule_fill_drops_a_model_agency_that_runs_past_the_name(root):
+    """A model AGENCY that does not end as a body's name ends is dropped and the rules'
+    name takes its place; well-formed model names (Traditional too) stay."""
+    import json
+
+    from transparency_ner.baseline import AGENCY_END_CHARS
+    from transparency_ner.tokenizer import blank_pipeline, to_simplified
+
+    nlp = blank_pipeline()
+    fill = nlp.add_pipe("transparency_rule_fill")
+    doc = nlp.make_doc("區政府政務公開工作作出批示")
+    doc.ents = [doc.char_span(0, 13, label="AGENCY")]
+    assert [(e.text, e.label_) for e in fill(doc).ents] == [("區政府", "AGENCY")]
+    doc = nlp.make_doc("東湖區人民政府辦公室")
+    doc.ents = [doc.char_span(0, 10, label="AGENCY")]
+    assert [e.text for e in fill(doc).ents] == ["東湖區人民政府辦公室"]
+    off = blank_pipeline().add_pipe("transparency_rule_fill", config={"agency_end_chars": ""})
+    doc = nlp.make_doc("区政府作出批示")
+    doc.ents = [doc.char_span(0, 7, label="AGENCY")]
+    assert [e.text for e in off(doc).ents] == ["区政府作出批示"]
+    # every gold AGENCY ends that way, so the filter never drops a name the gold has
+    ends = {to_simplified(unit["text"][end - 1]) for path in (root / "corpus" / "gold").glob("*.jsonl")
+            for unit in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+            for _, end, label in unit["entities"] if label == "AGENCY"}
+    assert len(ends) > 20 and ends <= set(AGENCY_END_CHARS)

@@ -236,28 +236,43 @@ def make_dates(nlp: Language, name: str, date_patterns: List[str]) -> DateRules:
     return DateRules(name, date_patterns)
 
 
+# The characters a body's name ends with (室 府 办 局 …, the last character of every body
+# word of the scheme and of every AGENCY span in the gold), in Simplified.
+AGENCY_END_CHARS = "室府办局厅委组处馆道科镇县股所区会院部协乡市队站校团省央门旗州盟"
+
+
 class RuleFill(_PerDoc):
     """Adds the rules' entities of ``labels`` where the model found nothing, after ``ner``.
 
     The rules know the scheme's lexicons (every internal office, owner and channel word it
     names); a model trained on a few thousand written units misses names it never saw.
     On spans it did find, the model is kept: it knows context the patterns do not (a
-    division that is only an address, 网络 that is not a medium). README, *Results*."""
+    division that is only an address, 网络 that is not a medium). README, *Results*.
 
-    def __init__(self, name: str, labels: Sequence[str]) -> None:
+    A model AGENCY that does not end the way a body's name ends (``社区人员信息公开工``,
+    ``区政府政务公开工作作出批示``: the ner ran past the name) is dropped first, so the
+    rules' name fills its place."""
+
+    def __init__(self, name: str, labels: Sequence[str], agency_end_chars: str = AGENCY_END_CHARS) -> None:
         self.name = name
         self.labels = list(labels)
+        self.agency_end_chars = set(agency_end_chars)
 
     def __call__(self, doc: Doc) -> Doc:
+        ents = [e for e in doc.ents if not self._ragged(e)]
         found = [s for s in default_find(doc.text) if s[2] in self.labels]
-        added = [s for s in filter_spans(char_spans(doc, found)) if not _overlaps(s, doc.ents)]
-        doc.ents = sorted(list(doc.ents) + added, key=lambda s: s.start)
+        added = [s for s in filter_spans(char_spans(doc, found)) if not _overlaps(s, ents)]
+        doc.ents = sorted(ents + added, key=lambda s: s.start)
         return doc
 
+    def _ragged(self, span) -> bool:
+        return (span.label_ == "AGENCY" and bool(self.agency_end_chars)
+                and to_simplified(span.text[-1]) not in self.agency_end_chars)
 
-@Language.factory("transparency_rule_fill", default_config={"labels": ["AGENCY"]})
-def make_rule_fill(nlp: Language, name: str, labels: List[str]) -> RuleFill:
-    return RuleFill(name, labels)
+
+@Language.factory("transparency_rule_fill", default_config={"labels": ["AGENCY"], "agency_end_chars": AGENCY_END_CHARS})
+def make_rule_fill(nlp: Language, name: str, labels: List[str], agency_end_chars: str) -> RuleFill:
+    return RuleFill(name, labels, agency_end_chars)
 
 
 @lru_cache(maxsize=None)
