@@ -143,7 +143,7 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
             if heading:
                 section, kind = unit.text, _table_kind(unit.text)
         previous = _words(unit) if _is_label_line(unit.text) else None
-        if previous and len(previous) >= 2 and _looks_like_header(previous, 0):
+        if previous and _looks_like_header(previous, 0):
             header = previous
     flush()
     return figures
