@@ -20,6 +20,8 @@ REQUEST_COLUMNS = ["自然人", "商业企业", "科研机构", "社会公益组
 _APPEAL_GROUPS = ["行政复议", "行政诉讼·未经复议直接起诉", "行政诉讼·复议后起诉"]
 _APPEAL_OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 APPEAL_COLUMNS = [f"{g}·{o}" for g in _APPEAL_GROUPS for o in _APPEAL_OUTCOMES]
+# the national-form tables whose columns are fixed by the form, not by a header row
+_FIXED_COLUMNS = {"requests": REQUEST_COLUMNS, "appeals": APPEAL_COLUMNS}
 UNIT_WORDS = {"条", "件", "次", "篇", "个", "项", "人", "人次", "名", "份", "万元", "元", "场", "期", "家", "处", "块", "本", "户", "天", "个工作日", "工作日", "%"}
 _NUMBER = re.compile(r"^[+\-＋－]?\d+(?:[.,]\d+)*$")
 _NA = {"/", "—", "——", "-", "－", "无", "\\", "／"}
@@ -131,7 +133,7 @@ def extract_figures(units: Sequence[Unit]) -> List[Figure]:
         if spaced is not None and (len(spaced) >= 2 or stream):  # a lone number needs a table around it
             if _is_value(spaced[0].text) and previous:
                 stream.extend(previous)
-            elif not stream and header and kind not in ("requests", "appeals"):
+            elif not stream and header and kind not in _FIXED_COLUMNS:
                 stream.extend(header)
             stream.extend(spaced)
             previous = None
@@ -193,7 +195,7 @@ def _spaced_cells(unit: Unit) -> Optional[List[_Cell]]:
 
 def _read_table(section: str, cells: List[_Cell]) -> List[Figure]:
     kind = _table_kind(section)
-    fixed = {"requests": REQUEST_COLUMNS, "appeals": APPEAL_COLUMNS}.get(kind)
+    fixed = _FIXED_COLUMNS.get(kind)
     columns: List[str] = list(fixed or [])
     unit_col: Optional[int] = None
     figures: List[Figure] = []
