@@ -1,8 +1,9 @@
 """Section headings as context for the categories (transparency_ner/context.py)."""
 import numpy
+import spacy
 from spacy.training import Example
 
-from transparency_ner.context import SECTION, SectionTracker, create_section_context, set_sections
+from transparency_ner.context import SECTION, SectionTracker, create_section_context, set_sections, unit_doc
 
 
 def test_sections_follow_headings_and_skip_table_rows():
@@ -87,3 +88,54 @@ def test_lead_ins_and_part_headings_are_context():
     assert inline.update("2018年，我区将主要做好以下几方面工作：一是抓好制度落实。") == "其他应报告的事项 2018年，我区将主要做好以下几方面工作"
     assert inline.update("二是强化考核和培训。") == "其他应报告的事项 2018年，我区将主要做好以下几方面工作"
     assert inline.update("受理时间为工作日上午9:00-11:30。") == "其他应报告的事项 2018年，我区将主要做好以下几方面工作"
+
+
+def test_attachments_close_the_sections():
+    """A statistics table attached after the last section (附表：…) is not more of its plans."""
+    tracker = SectionTracker()
+    tracker.update("五、存在的主要问题及改进情况")
+    assert tracker.update("一是加强培训。") == "存在的主要问题及改进情况"
+    assert tracker.update("附表：岳阳市人民政府2016年政府信息公开情况统计表") == ""
+    assert tracker.update("一、主动公开|条|12") == ""
+    tracker.update("五、存在的主要问题及改进情况")
+    assert tracker.update("附件1：2016年统计表.xls") == tracker.update("附件") == ""
+    tracker.update("五、存在的主要问题及改进情况")
+    assert tracker.update("附近居民反映的问题已解决。") == "存在的主要问题及改进情况"  # not an attachment
+
+
+def _scored(nlp, text, section, cats):
+    doc = unit_doc(nlp, text, section)
+    doc.cats = dict(cats)
+    return doc
+
+
+def test_section_cats_raises_the_heading_label_with_guards(nlp):
+    from transparency_ner.scheme import CATEGORIES
+
+    blank = spacy.blank("zh")
+    cats = blank.add_pipe("transparency_section_cats")
+    low = {c: 0.1 for c in CATEGORIES}
+    plan = cats(_scored(nlp, "二是强化考核和培训。", "2019年工作计划", low))
+    assert plan.cats["ISSUES"] == 0.99 and plan.cats["ORGANIZATION"] == 0.1
+    assert cats(_scored(nlp, "二是强化考核和培训。", "组织机构建设", low)).cats["ISSUES"] == 0.1
+    assert cats(_scored(nlp, "二是强化考核和培训。", "", low)).cats["ISSUES"] == 0.1
+    assert cats(_scored(nlp, "主动公开|条|12", "下一步工作打算", low)).cats["ISSUES"] == 0.1  # a table row
+    chrome = cats(_scored(nlp, "打印 关闭", "下一步工作打算", {**low, "OTHER": 0.9}))
+    assert chrome.cats["ISSUES"] == 0.1  # the model's OTHER stands
+    high = cats(_scored(nlp, "一是健全制度。", "存在的不足", {**low, "ISSUES": 0.999}))
+    assert high.cats["ISSUES"] == 0.999  # never lowered
+
+
+def test_section_cats_is_configured_and_round_trips(tmp_path, nlp):
+    from transparency_ner.scheme import CATEGORIES, predicted_categories
+
+    blank = spacy.blank("zh")
+    blank.add_pipe("transparency_section_cats", name="section_cats",
+                   config={"patterns": {"PLATFORM": ["平台"]}, "floor": 0.9})
+    blank.to_disk(tmp_path / "p")
+    loaded = spacy.load(tmp_path / "p")
+    doc = loaded.get_pipe("section_cats")(_scored(nlp, "一是升级系统。", "平台建设情况", {c: 0.1 for c in CATEGORIES}))
+    assert doc.cats["PLATFORM"] == 0.9 and doc.cats["ISSUES"] == 0.1
+    assert predicted_categories(doc.cats, 0.5) == ["PLATFORM"]
+    # spaCy's evaluation (the training loop's dev pass) takes a component's ``score`` for a scorer
+    assert loaded.evaluate([Example(loaded.make_doc("一是升级系统。"), loaded.make_doc("一是升级系统。"))]) is not None

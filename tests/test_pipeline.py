@@ -20,7 +20,7 @@ def test_train_tune_evaluate(trained):
     tmp, final, result = trained
     assert 0.0 <= result["threshold"] <= 1.0
     nlp = spacy.load(final)
-    assert nlp.pipe_names == ["tok2vec", "ner", "dates", "rule_fill", "textcat_multilabel"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "dates", "rule_fill", "textcat_multilabel", "section_cats"]
     assert nlp.get_pipe("textcat_multilabel").cfg["threshold"] == result["threshold"]
     assert set(nlp.get_pipe("ner").labels) == {"AGENCY", "DATE", "COUNT", "CHANNEL"}
     out = tmp / "test.json"

@@ -46,7 +46,7 @@ def test_trf_config_trains_on_a_local_tiny_model(tiny_bert, tmp_path, root):
     }
     best = train_pipeline(root / "configs" / "trf.cfg", tmp_path / "out", tmp_path / "small.spacy", tmp_path / "small.spacy", overrides)
     trained = spacy.load(best)
-    assert trained.pipe_names == ["transformer", "ner", "dates", "rule_fill", "textcat_multilabel"]
+    assert trained.pipe_names == ["transformer", "ner", "dates", "rule_fill", "textcat_multilabel", "section_cats"]
     doc = trained("东湖区人社局2018年共公开信息493条。")
     assert len(doc) == len(doc.text) - 5
     assert set(doc.cats) == {"PROACTIVE", "REQUEST", "APPEAL", "INTERPRETATION", "PLATFORM", "ORGANIZATION", "ISSUES", "OTHER"}
