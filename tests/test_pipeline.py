@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from transparency_ner.training import crossval
+from transparency_ner.evaluate import evaluate_docs
+from transparency_ner.training import crossval, load_docs
 
 FOLDS = ["000_cdb2113075a9b1ff", "004_000d74875e455ad1"]
 
@@ -51,8 +52,13 @@ def test_crossval_holds_out_whole_reports(trained, root):
     data = tmp / "data"
     parallel = crossval(root / "configs" / "config.cfg", data / "reports", FOLDS, tmp / "crossval-2.json",
                         overrides={"training.max_steps": 10, "training.eval_frequency": 5}, jobs=2,
-                        also_train=(tmp / "main", data / "train.spacy", data / "dev.spacy"))
+                        also_train=(tmp / "main", data / "train.spacy", data / "dev.spacy"), keep=tmp / "folds")
     assert parallel["folds"] == summary["folds"]
+    # --keep leaves each fold's pipeline, and it scores on its held-out report what the fold scored
+    assert sorted(p.name for p in (tmp / "folds").iterdir()) == sorted(FOLDS)
+    held = spacy.load(tmp / "folds" / FOLDS[0] / "model-last")
+    again = evaluate_docs(held, load_docs(held, [data / "reports" / f"{FOLDS[0]}.spacy"]))
+    assert again["ents_f"] == summary["folds"][0]["ents_f"] and again["cats_macro_f"] == summary["folds"][0]["cats_macro_f"]
     main = spacy.load(tmp / "main" / "model-best")
     assert main.pipe_names == spacy.load(tmp / "training" / "model-best").pipe_names
     assert main.meta["performance"]["ents_f"] is not None

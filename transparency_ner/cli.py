@@ -220,6 +220,8 @@ def crossval(
     also_train: Optional[Path] = typer.Option(
         None, help="Also train the pipeline itself into this directory, on DATA_DIR/train.spacy with "
         "DATA_DIR/dev.spacy, as `spacy train` would, in the same pool of processes"),
+    keep: Optional[Path] = typer.Option(
+        None, "--keep", help="Keep each fold's pipeline in KEEP/<report> (to read its errors on the held-out report)"),
 ) -> None:
     """Leave-one-report-out cross-validation over the given reports."""
     from .training import crossval as run_crossval
@@ -231,7 +233,7 @@ def crossval(
     overrides = {"training.max_steps": max_steps} if max_steps else {}
     main = (also_train, data_dir / "train.spacy", data_dir / "dev.spacy") if also_train else None
     summary = run_crossval(config, data_dir / "reports", folds, out, extra_train=extra, overrides=overrides,
-                           jobs=jobs, also_train=main)
+                           jobs=jobs, also_train=main, keep=keep)
     m = summary["mean"]
     typer.echo(f"mean ents_f {m['ents_f']:.3f}  cats_macro_f {m['cats_macro_f']:.3f}  -> {out}")
 

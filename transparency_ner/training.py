@@ -51,8 +51,9 @@ def load_docs(nlp, paths: Sequence[Path]):
 
 
 def _run_fold(held: str, config: Path, reports_dir: Path, folds: Sequence[str], extra_train: Sequence[Path],
-              overrides: Dict, tmp: Path) -> Dict:
-    """Train without ``held`` and score the last checkpoint on it (one fold, one process)."""
+              overrides: Dict, tmp: Path, keep: Optional[Path] = None) -> Dict:
+    """Train without ``held`` and score the last checkpoint on it (one fold, one process).
+    With ``keep``, the fold's pipeline stays in ``keep/held`` for reading its errors."""
     import spacy
 
     from .tokenizer import blank_pipeline
@@ -63,8 +64,9 @@ def _run_fold(held: str, config: Path, reports_dir: Path, folds: Sequence[str], 
     # the last checkpoint is scored, so the dev pass selects nothing: a slice of the
     # training data keeps spaCy's loop content and costs no time
     fold_overrides = {"training.eval_frequency": 1000, "corpora.dev.limit": 64, **overrides}
-    train_pipeline(config, tmp / held, train_file, train_file, fold_overrides)
-    nlp = spacy.load(tmp / held / "model-last")
+    model_root = Path(keep) if keep else tmp
+    train_pipeline(config, model_root / held, train_file, train_file, fold_overrides)
+    nlp = spacy.load(model_root / held / "model-last")
     scores = evaluate_docs(nlp, load_docs(nlp, [reports_dir / f"{held}.spacy"]))
     scores["report"] = held
     return scores
@@ -87,6 +89,7 @@ def crossval(
     overrides: Optional[Dict] = None,
     jobs: int = 1,
     also_train: Optional[Tuple[Path, Path, Path]] = None,
+    keep: Optional[Path] = None,
 ) -> Dict:
     """Leave one report out: for each report in ``folds``, train on the other fold
     reports (plus ``extra_train``) and score on the held-out one.
@@ -99,7 +102,8 @@ def crossval(
 
     ``also_train`` = (output, train, dev) trains the pipeline itself in the same pool,
     as ``spacy train`` would (with ``overrides``, not the folds' settings): five folds on two cores leave one core idle in
-    the last round, and the main training fills it.
+    the last round, and the main training fills it. ``keep`` keeps each fold's
+    pipeline in ``keep/<report>`` (otherwise they go with a temporary directory).
     """
     from concurrent.futures import ProcessPoolExecutor
 
@@ -111,7 +115,7 @@ def crossval(
             out, train, dev = also_train
             queue.append(("train", (Path(config), Path(out), Path(train), Path(dev), dict(overrides or {}))))
         queue += [("fold", (held, Path(config), reports_dir, list(folds), list(extra_train),
-                            dict(overrides or {}), Path(tmp))) for held in folds]
+                            dict(overrides or {}), Path(tmp), keep)) for held in folds]
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 done = list(pool.map(_run_job, queue))
