@@ -205,3 +205,25 @@ def test_real_reports_count_more_in_training(tmp_path, nlp):
     out = list(augment(nlp, Example(nlp.make_doc(real.text), real)))
     assert len(out) == 3 and all(eg.predicted.user_data["section"] == "二、主动公开政府信息情况" for eg in out)
     assert len(list(augment(nlp, Example(nlp.make_doc(written.text), written)))) == 1
+
+
+def test_seed_review_record_matches_the_gold(root):
+    """The seed review (GUIDELINES, round nine): both blind passes cover every seed unit, and
+    each flip it lists as taken is what the gold now holds; one not taken kept the gold."""
+    review = root / "corpus" / "annotations" / "review-seeds"
+    flips = json.loads((review / "flips.json").read_text(encoding="utf-8"))
+    by_report = group_by_report(load_gold(root / "corpus" / "gold"))
+    seeds = sorted(p.stem for p in (review / "passA").glob("*.tsv"))
+    assert len(seeds) == 5
+    for seed in seeds:
+        for side in ("passA", "passB"):
+            ids = [line.split("\t")[0] for line in (review / side / f"{seed}.tsv").read_text(encoding="utf-8").splitlines() if line]
+            assert ids == [str(r["meta"]["unit"]) for r in by_report[seed]]
+    assert len(flips["taken"]) == 40
+    for key, cats in flips["taken"].items():
+        report, unit = key.split(" u")
+        assert sorted(by_report[report][int(unit)]["cats"]) == sorted(cats), key
+    for key, kept in flips["not_taken"].items():
+        report, unit = key.split(" u")
+        gold = sorted(by_report[report][int(unit)]["cats"])
+        assert gold == sorted(kept["kept"]) != sorted(kept["proposed"]), key
