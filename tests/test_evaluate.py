@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from spacy.training import Example
 
@@ -59,3 +60,49 @@ def test_score_examples_uses_the_shipped_decision_rule(nlp):
     pred.cats = {c: (0.4 if c == "REQUEST" else 0.1) for c in CATEGORIES}  # below the threshold
     scores = score_examples([Example(pred, gold)], threshold=0.5)
     assert scores["cats_per_type"]["REQUEST"]["f"] == 1.0
+
+
+def test_unit_counts_score_as_spacy_scores_entities(root, nlp):
+    """The per-unit counts behind every figure give spaCy's own NER P/R/F: the rules
+    pipeline on one shipped seed (overlapping, missed and extra spans alike)."""
+    from spacy.scorer import get_ner_prf
+
+    from transparency_ner.baseline import rules_pipeline
+    from transparency_ner.corpus import load_gold, record_to_doc
+
+    rules = rules_pipeline()
+    records = [r for r in load_gold(root / "corpus" / "gold") if r["meta"]["report"].startswith("002_")]
+    examples = [Example(rules(r["text"]), record_to_doc(nlp, r)) for r in records]
+    ours, spacy_ner = score_examples(examples), get_ner_prf(examples)
+    assert 0.5 < ours["ents_f"] < 1.0
+    for key in ("ents_p", "ents_r", "ents_f"):
+        assert ours[key] == pytest.approx(spacy_ner[key])
+    for label, s in spacy_ner["ents_per_type"].items():
+        assert ours["ents_per_type"][label]["f"] == pytest.approx(s["f"])
+
+
+def test_bootstrap_interval_and_paired_difference(nlp):
+    from transparency_ner.evaluate import (
+        bootstrap_interval, decode_counts, encode_counts, paired_difference, scores_from_counts,
+    )
+
+    right = make(nlp, "区政府公开3条", [(0, 3, "AGENCY"), (5, 7, "COUNT")], ["PROACTIVE"])
+    half = make(nlp, "区政府公开3条", [(0, 3, "AGENCY")], ["ISSUES"])
+    gold = make(nlp, "区政府公开3条", [(0, 3, "AGENCY"), (5, 7, "COUNT")], ["PROACTIVE"])
+    good = score_examples([Example(right, gold), Example(half, gold)] * 10, keep_units=True)["unit_counts"]
+    same = score_examples([Example(right, gold)] * 20, keep_units=True)["unit_counts"]
+    # identical units: nothing to resample, the interval is the point
+    assert bootstrap_interval([same], n=200)["ents_f"] == [1.0, 1.0]
+    ci = bootstrap_interval([good], n=500)
+    # one short line a unit in the metrics files, read back exactly
+    assert good[1] == "0:1,0,0 2:0,0,1 4:0,0,1 10:0,1,0"
+    assert encode_counts(decode_counts(good)) == good
+    point = scores_from_counts(decode_counts(good))["ents_f"]
+    assert ci["ents_f"][0] < point < ci["ents_f"][1]
+    # a system against itself differs by exactly nothing; a perfect one beats a worse one
+    assert paired_difference([good], [good], n=200)["ents_f"] == {"diff": 0.0, "interval": [0.0, 0.0]}
+    worse = score_examples([Example(half, gold)] * 20, keep_units=True)["unit_counts"]
+    d = paired_difference([same], [worse], n=200)["ents_f"]
+    assert d["diff"] == pytest.approx(1 - 2 / 3) and d["interval"][0] > 0
+    with pytest.raises(ValueError, match="different units"):
+        paired_difference([same], [worse[:5]])

@@ -47,3 +47,28 @@ def test_benchmark_table_and_estimate_follow_the_json(tmp_path):
     assert "stale figures" not in readme.read_text(encoding="utf-8") and readme.read_text(encoding="utf-8").endswith("b\n")
     with pytest.raises(ValueError, match="markers"):
         replace_between_markers(readme, text)
+
+
+def test_metrics_table_shows_intervals_and_the_paired_difference(tmp_path):
+    """Intervals come from ``ci95``; model minus rules is computed from both files' unit counts."""
+    from transparency_ner.evaluate import bootstrap_interval, scores_from_counts
+
+    n_labels = 12
+    hit = [1, 0, 0] + [0] * (3 * (n_labels - 1))          # one AGENCY found
+    miss = [0, 0, 1] + [0] * (3 * (n_labels - 1))         # one AGENCY missed
+    model, rules = [hit] * 8 + [miss] * 2, [hit] * 5 + [miss] * 5
+    import numpy as np
+
+    def metrics(units):
+        s = scores_from_counts(np.asarray(units))
+        return {**s, "report": "r1", "unit_counts": units}
+
+    (tmp_path / "crossval.json").write_text(json.dumps(
+        {"folds": [metrics(model)], "mean": {**metrics(model), "ci95": bootstrap_interval([model], n=200)}}))
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"folds": [metrics(rules)], "mean": {**metrics(rules), "ci95": bootstrap_interval([rules], n=200)}, "test": metrics(rules)}))
+    table = render_table(tmp_path)
+    interval_row = table.splitlines()[3]
+    assert interval_row.startswith("| 95% interval | 0.") and "–" in interval_row
+    # model F = 2*0.8/(1.8) = 0.889, rules F = 0.667 on the same ten units
+    assert "entities F +0.222 (" in table and "Model minus rules" in table

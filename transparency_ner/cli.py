@@ -166,7 +166,7 @@ def evaluate(
     """Entities P/R/F overall and per label, categories P/R/F per label and macro F."""
     import spacy
 
-    from .evaluate import evaluate_docs
+    from .evaluate import evaluate_docs, with_interval
     from .training import load_docs
 
     if not data.exists():
@@ -177,7 +177,7 @@ def evaluate(
         from .corpus import to_traditional_docs
 
         gold = to_traditional_docs(nlp, gold)
-    scores = evaluate_docs(nlp, gold)
+    scores = with_interval(evaluate_docs(nlp, gold, keep_units=True))
     scores["data"] = str(data)
     _write_metrics(out, scores)
     typer.echo(f"ents_f {scores['ents_f']:.3f}  cats_macro_f {scores['cats_macro_f']:.3f}  -> {out}")
@@ -191,18 +191,19 @@ def baseline(
 ) -> None:
     """Score the rules-only pipeline on the test split and on every cross-validation fold."""
     from .baseline import rules_pipeline
-    from .evaluate import evaluate_docs, mean_scores
+    from .evaluate import evaluate_docs, mean_scores, with_interval
     from .training import load_docs
 
     nlp = rules_pipeline()
-    result = {"test": evaluate_docs(nlp, load_docs(nlp, [data_dir / "test.spacy"]))}
+    result = {"test": with_interval(evaluate_docs(nlp, load_docs(nlp, [data_dir / "test.spacy"]), keep_units=True))}
     per_fold = []
     for rep in folds:
-        s = evaluate_docs(nlp, load_docs(nlp, [data_dir / "reports" / f"{rep}.spacy"]))
+        s = evaluate_docs(nlp, load_docs(nlp, [data_dir / "reports" / f"{rep}.spacy"]), keep_units=True)
         s["report"] = rep
         per_fold.append(s)
     result["folds"] = per_fold
     result["mean"] = mean_scores(per_fold)
+    with_interval(result)
     _write_metrics(out, result)
     typer.echo(f"test ents_f {result['test']['ents_f']:.3f}; fold mean ents_f {result['mean']['ents_f']:.3f}  -> {out}")
 

@@ -6,11 +6,10 @@ label absent from a fold cannot be scored fairly either way).
 """
 from __future__ import annotations
 
-from collections import Counter
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+import numpy as np
 from spacy.language import Language
-from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example
 
@@ -31,50 +30,177 @@ def cats_threshold(nlp: Language) -> float:
     return 0.5
 
 
-def score_examples(examples: Sequence[Example], threshold: float = 0.5) -> Dict:
-    """Entities P/R/F overall and per label; categories P/R/F per label, macro and micro F.
+LABELS: Tuple[str, ...] = ENT_LABELS + CATEGORIES
 
-    Categories are scored as they are shipped: ``predicted_categories`` decides."""
-    ner = get_ner_prf(examples)
-    per_type = ner.get("ents_per_type", {}) or {}
-    gold_per_label = Counter(e.label_ for eg in examples for e in eg.reference.ents)
-    ents_per_type = {}
-    for label in ENT_LABELS:
-        s = per_type.get(label, {"p": 0.0, "r": 0.0, "f": 0.0})
-        ents_per_type[label] = {"p": s["p"], "r": s["r"], "f": s["f"], "support": gold_per_label[label]}
-    counts: Dict[str, Counter] = {c: Counter() for c in CATEGORIES}
-    for eg in examples:
-        gold = {c for c, v in eg.reference.cats.items() if v >= 0.5}
-        pred = set(predicted_categories(eg.predicted.cats, threshold))
-        for c in CATEGORIES:
-            counts[c]["tp"] += c in gold and c in pred
-            counts[c]["fp"] += c not in gold and c in pred
-            counts[c]["fn"] += c in gold and c not in pred
-    cats_per_type = {c: _prf(n["tp"], n["fp"], n["fn"]) for c, n in counts.items()}
+
+def unit_counts(examples: Sequence[Example], threshold: float = 0.5) -> np.ndarray:
+    """Per unit and label, the true positives, false positives and false negatives:
+    shape (units, entity labels + categories, 3). Every score below is a sum of these rows,
+    which is what lets the bootstrap resample units.
+
+    Entities match on (start char, end char, label): gold and prediction share the text
+    and the char tokens, so this is spaCy's exact-span NER score. Categories are decided
+    as they are shipped (``predicted_categories``)."""
+    counts = np.zeros((len(examples), len(LABELS), 3), dtype=np.int32)
+    for i, eg in enumerate(examples):
+        gold = {(e.start_char, e.end_char, e.label_) for e in eg.reference.ents}
+        pred = {(e.start_char, e.end_char, e.label_) for e in eg.predicted.ents}
+        for j, label in enumerate(ENT_LABELS):
+            g = {e for e in gold if e[2] == label}
+            p = {e for e in pred if e[2] == label}
+            counts[i, j] = (len(g & p), len(p - g), len(g - p))
+        gold_cats = {c for c, v in eg.reference.cats.items() if v >= 0.5}
+        pred_cats = set(predicted_categories(eg.predicted.cats, threshold))
+        for j, c in enumerate(CATEGORIES, start=len(ENT_LABELS)):
+            counts[i, j] = (c in gold_cats and c in pred_cats, c not in gold_cats and c in pred_cats,
+                            c in gold_cats and c not in pred_cats)
+    return counts
+
+
+def scores_from_counts(counts: np.ndarray) -> Dict:
+    """Entities P/R/F overall (micro) and per label; categories P/R/F per label, macro F
+    over the categories present in the gold, and micro F."""
+    counts = np.asarray(counts).reshape(-1, len(LABELS), 3)
+    per_label = counts.sum(axis=0)
+    ents = per_label[: len(ENT_LABELS)]
+    cats = per_label[len(ENT_LABELS):]
+    overall = _prf(*(int(x) for x in ents.sum(axis=0)))
+    ents_per_type = {label: _prf(*(int(x) for x in ents[j])) for j, label in enumerate(ENT_LABELS)}
+    cats_per_type = {c: _prf(*(int(x) for x in cats[j])) for j, c in enumerate(CATEGORIES)}
     present = [c for c in CATEGORIES if cats_per_type[c]["support"] > 0]
-    macro = sum(cats_per_type[c]["f"] for c in present) / max(1, len(present))
-    tot = Counter()
-    for n in counts.values():
-        tot.update(n)
-    n_ents = sum(len(eg.reference.ents) for eg in examples)
     return {
-        "units": len(examples),
-        "gold_entities": n_ents,
-        "ents_p": ner["ents_p"],
-        "ents_r": ner["ents_r"],
-        "ents_f": ner["ents_f"],
+        "ents_p": overall["p"],
+        "ents_r": overall["r"],
+        "ents_f": overall["f"],
         "ents_per_type": ents_per_type,
-        "cats_macro_f": macro,
-        "cats_micro_f": _prf(tot["tp"], tot["fp"], tot["fn"])["f"],
+        "cats_macro_f": sum(cats_per_type[c]["f"] for c in present) / max(1, len(present)),
+        "cats_micro_f": _prf(*(int(x) for x in cats.sum(axis=0)))["f"],
         "cats_per_type": cats_per_type,
-        "cats_threshold": threshold,
     }
 
 
-def evaluate_docs(nlp: Language, gold_docs: Iterable[Doc], batch_size: int = 64) -> Dict:
+def score_examples(examples: Sequence[Example], threshold: float = 0.5, keep_units: bool = False) -> Dict:
+    """Entities P/R/F overall and per label; categories P/R/F per label, macro and micro F.
+
+    Categories are scored as they are shipped: ``predicted_categories`` decides. With
+    ``keep_units``, the per-unit counts travel along (``unit_counts``, a list) for a
+    bootstrap interval."""
+    counts = unit_counts(examples, threshold)
+    scores = {"units": len(examples), "gold_entities": sum(len(eg.reference.ents) for eg in examples)}
+    scores.update(scores_from_counts(counts))
+    scores["cats_threshold"] = threshold
+    if keep_units:
+        scores[UNIT_COUNTS] = encode_counts(counts)
+    return scores
+
+
+def encode_counts(counts: np.ndarray) -> List[str]:
+    """Per-unit counts as one short string a unit, only the labels with a count:
+    ``"2:3,0,0 8:1,0,0"`` = label 2 (COUNT) 3 found, label 5 (REQUEST) right. Metrics
+    files stay one line a unit."""
+    return [" ".join(f"{j}:{tp},{fp},{fn}" for j, (tp, fp, fn) in enumerate(unit) if tp or fp or fn)
+            for unit in np.asarray(counts).reshape(-1, len(LABELS), 3)]
+
+
+def decode_counts(units: Sequence) -> np.ndarray:
+    """``encode_counts``' strings (or an array already) -> shape (units, labels, 3)."""
+    if len(units) and not isinstance(units[0], str):
+        return np.asarray(units).reshape(len(units), len(LABELS), 3)
+    counts = np.zeros((len(units), len(LABELS), 3), dtype=np.int32)
+    for i, unit in enumerate(units):
+        for item in unit.split():
+            j, values = item.split(":")
+            counts[i, int(j)] = [int(v) for v in values.split(",")]
+    return counts
+
+
+UNIT_COUNTS = "unit_counts"
+HEADLINE = ("ents_f", "cats_macro_f", "cats_micro_f")
+
+
+def _fold_mean(fold_scores: List[Dict]) -> Dict:
+    """The headline figures and per-label F of a cross-validation mean, by ``mean_scores``'
+    rule (a label is averaged over the folds whose gold holds it)."""
+    out = {k: float(np.mean([f[k] for f in fold_scores])) for k in HEADLINE}
+    for group in ("ents_per_type", "cats_per_type"):
+        out[group] = {}
+        for label in fold_scores[0][group]:
+            scored = [f[group][label]["f"] for f in fold_scores if f[group][label]["support"]]
+            out[group][label] = float(np.mean(scored)) if scored else None
+    return out
+
+
+def _flatten(scores: Dict) -> Dict[str, Optional[float]]:
+    flat = {k: scores[k] for k in HEADLINE}
+    for group in ("ents_per_type", "cats_per_type"):
+        flat.update({f"{group}.{label}": v for label, v in scores[group].items()})
+    return flat
+
+
+def _resampled(folds: Sequence[np.ndarray], rng: np.random.Generator) -> List[np.ndarray]:
+    return [f[rng.integers(0, len(f), len(f))] for f in folds]
+
+
+def bootstrap_interval(folds: Sequence[Sequence], n: int = 1000, level: float = 0.95, seed: int = 0) -> Dict:
+    """Percentile interval of the fold mean, resampling each fold's units with
+    replacement (one fold = one report; the test split counts as one fold).
+
+    It measures how much the figure depends on which units were written, for the same
+    trained pipeline; the spread between trainings comes on top (README, "Noise")."""
+    arrays = [decode_counts(f) for f in folds]
+    rng = np.random.default_rng(seed)
+    draws = [_flatten(_fold_mean([scores_from_counts(f) for f in _resampled(arrays, rng)])) for _ in range(n)]
+    return _percentiles(draws, level)
+
+
+def paired_difference(model: Sequence[Sequence], other: Sequence[Sequence], n: int = 1000,
+                      level: float = 0.95, seed: int = 0) -> Dict:
+    """Model minus another system (the rules) on the same units: the point difference of
+    the fold means and its percentile interval, both systems scored on the same resampled
+    units each draw, so what the two share does not count as uncertainty."""
+    a = [decode_counts(f) for f in model]
+    b = [decode_counts(f) for f in other]
+    if [len(f) for f in a] != [len(f) for f in b]:
+        raise ValueError("paired_difference: the two systems were scored on different units")
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n):
+        idx = [rng.integers(0, len(f), len(f)) for f in a]
+        ma = _flatten(_fold_mean([scores_from_counts(f[i]) for f, i in zip(a, idx)]))
+        mb = _flatten(_fold_mean([scores_from_counts(f[i]) for f, i in zip(b, idx)]))
+        draws.append({k: None if ma[k] is None or mb[k] is None else ma[k] - mb[k] for k in ma})
+    point_a = _flatten(_fold_mean([scores_from_counts(f) for f in a]))
+    point_b = _flatten(_fold_mean([scores_from_counts(f) for f in b]))
+    interval = _percentiles(draws, level)
+    return {k: {"diff": point_a[k] - point_b[k], "interval": interval[k]}
+            for k in interval if point_a[k] is not None and point_b[k] is not None}
+
+
+def _percentiles(draws: List[Dict[str, Optional[float]]], level: float) -> Dict[str, List[float]]:
+    lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
+    out = {}
+    for key in draws[0]:
+        values = [d[key] for d in draws if d.get(key) is not None]
+        if values:
+            out[key] = [float(np.percentile(values, lo)), float(np.percentile(values, hi))]
+    return out
+
+
+def with_interval(result: Dict, folds_key: str = "folds", n: int = 1000) -> Dict:
+    """Add ``ci95`` to a metrics dict that holds per-unit counts: to its ``mean`` when it
+    has folds (cross-validation), to itself when it scores one split."""
+    if folds_key in result:
+        counts = [f[UNIT_COUNTS] for f in result[folds_key]]
+        result["mean"]["ci95"] = bootstrap_interval(counts, n)
+    else:
+        result["ci95"] = bootstrap_interval([result[UNIT_COUNTS]], n)
+    return result
+
+
+def evaluate_docs(nlp: Language, gold_docs: Iterable[Doc], batch_size: int = 64, keep_units: bool = False) -> Dict:
     """Run ``nlp`` over the gold texts and score what it predicts."""
     examples = predict_examples(nlp, gold_docs, batch_size)
-    return score_examples(examples, cats_threshold(nlp))
+    return score_examples(examples, cats_threshold(nlp), keep_units)
 
 
 def predict_examples(nlp: Language, gold_docs: Iterable[Doc], batch_size: int = 64) -> List[Example]:

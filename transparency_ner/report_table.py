@@ -41,21 +41,64 @@ def render_table(metrics_dir: Path) -> str:
     cols = _columns(Path(metrics_dir))
     if not cols:
         return "_No metrics yet: run `spacy project run all`._"
-    rows: List[Tuple[str, str, Optional[str]]] = [("**entities F**", "ents_f", None)]
+    rows: List[Tuple[str, str, Optional[str]]] = [("**entities F**", "ents_f", None), (INTERVAL, "ents_f", None)]
     rows += [(f"{label} F", "ents_per_type", label) for label in ENT_LABELS]
     rows += [("entities P", "ents_p", None), ("entities R", "ents_r", None)]
-    rows += [("**categories macro F**", "cats_macro_f", None)]
+    rows += [("**categories macro F**", "cats_macro_f", None), (INTERVAL, "cats_macro_f", None)]
     rows += [(f"{c} F", "cats_per_type", c) for c in CATEGORIES]
     lines = ["| metric | " + " | ".join(name for name, _ in cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for title, key, sub in rows:
         cells = []
         for _, scores in cols:
+            if title == INTERVAL:
+                lo_hi = (scores.get("ci95") or {}).get(key)
+                cells.append("—" if lo_hi is None else f"{lo_hi[0]:.3f}–{lo_hi[1]:.3f}")
+                continue
             value = scores.get(key)
             if sub is not None:
                 value = (value or {}).get(sub, {}).get("f")
             cells.append("—" if value is None else f"{value:.3f}")
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += ["", INTERVAL_NOTE]
+    difference = render_difference(Path(metrics_dir))
+    if difference:
+        lines += ["", difference]
     return "\n".join(lines)
+
+
+INTERVAL = "95% interval"
+INTERVAL_NOTE = (
+    "95% intervals: percentile bootstrap over the units of each fold (1,000 draws, seed 0), for the "
+    "same trained pipeline; they say how much a figure depends on which units were written, not how "
+    "much it moves between trainings (README, \"Noise\")."
+)
+
+
+def render_difference(metrics_dir: Path) -> Optional[str]:
+    """Model minus rules on the same cross-validation folds, paired over units."""
+    from .evaluate import UNIT_COUNTS, paired_difference
+
+    crossval = _load(metrics_dir / "crossval.json")
+    base = _load(metrics_dir / "baseline.json")
+    if not crossval or not base:
+        return None
+    folds_m = {f["report"]: f.get(UNIT_COUNTS) for f in crossval["folds"]}
+    folds_b = {f["report"]: f.get(UNIT_COUNTS) for f in base["folds"]}
+    reports = sorted(folds_m)
+    if sorted(folds_b) != reports or any(folds_m[r] is None or folds_b[r] is None for r in reports):
+        return None
+    diff = paired_difference([folds_m[r] for r in reports], [folds_b[r] for r in reports])
+
+    def cell(key: str) -> str:
+        d = diff[key]
+        lo, hi = d["interval"]
+        return f"{d['diff']:+.3f} ({lo:+.3f} to {hi:+.3f})"
+
+    parts = [f"entities F {cell('ents_f')}"]
+    parts += [f"{label} {cell('ents_per_type.' + label)}" for label in ENT_LABELS if "ents_per_type." + label in diff]
+    parts += [f"categories macro F {cell('cats_macro_f')}"]
+    return ("Model minus rules on the same folds, paired bootstrap over units (95% interval): "
+            + "; ".join(parts) + ".")
 
 
 def replace_between_markers(path: Path, table: str, begin: str = BEGIN, end: str = END) -> None:

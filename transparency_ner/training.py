@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from spacy.tokens import DocBin
 
 from .corpus import read_docbin
-from .evaluate import evaluate_docs, mean_scores, predict_examples, score_examples
+from .evaluate import evaluate_docs, mean_scores, predict_examples, score_examples, with_interval
 
 
 def train_pipeline(config: Path, output: Path, train: Path, dev: Path, overrides: Optional[Dict] = None) -> Path:
@@ -67,7 +67,7 @@ def _run_fold(held: str, config: Path, reports_dir: Path, folds: Sequence[str], 
     model_root = Path(keep) if keep else tmp
     train_pipeline(config, model_root / held, train_file, train_file, fold_overrides)
     nlp = spacy.load(model_root / held / "model-last")
-    scores = evaluate_docs(nlp, load_docs(nlp, [reports_dir / f"{held}.spacy"]))
+    scores = evaluate_docs(nlp, load_docs(nlp, [reports_dir / f"{held}.spacy"]), keep_units=True)
     scores["report"] = held
     return scores
 
@@ -122,7 +122,7 @@ def crossval(
         else:
             done = [_run_job(job) for job in queue]
     results: List[Dict] = [r for r in done if r is not None]
-    summary = {"folds": results, "mean": mean_scores(results)}
+    summary = with_interval({"folds": results, "mean": mean_scores(results)})
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     return summary
