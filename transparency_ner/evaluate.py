@@ -96,7 +96,7 @@ def score_examples(examples: Sequence[Example], threshold: float = 0.5, keep_uni
 
 def encode_counts(counts: np.ndarray) -> List[str]:
     """Per-unit counts as one short string a unit, only the labels with a count:
-    ``"2:3,0,0 8:1,0,0"`` = label 2 (COUNT) 3 found, label 5 (REQUEST) right. Metrics
+    ``"2:3,0,0 5:1,0,0"`` = label 2 (COUNT) 3 found, label 5 (REQUEST) right. Metrics
     files stay one line a unit."""
     return [" ".join(f"{j}:{tp},{fp},{fn}" for j, (tp, fp, fn) in enumerate(unit) if tp or fp or fn)
             for unit in np.asarray(counts).reshape(-1, len(LABELS), 3)]
@@ -118,22 +118,13 @@ UNIT_COUNTS = "unit_counts"
 HEADLINE = ("ents_f", "cats_macro_f", "cats_micro_f")
 
 
-def _fold_mean(fold_scores: List[Dict]) -> Dict:
-    """The headline figures and per-label F of a cross-validation mean, by ``mean_scores``'
-    rule (a label is averaged over the folds whose gold holds it)."""
-    out = {k: float(np.mean([f[k] for f in fold_scores])) for k in HEADLINE}
+def _summary(folds: Sequence[np.ndarray]) -> Dict[str, Optional[float]]:
+    """The headline figures and per-label F of the fold mean, flat; by ``mean_scores``' rule a
+    label is averaged over the folds whose gold holds it (None where none does)."""
+    mean = mean_scores([scores_from_counts(f) for f in folds])
+    flat = {k: mean[k] for k in HEADLINE}
     for group in ("ents_per_type", "cats_per_type"):
-        out[group] = {}
-        for label in fold_scores[0][group]:
-            scored = [f[group][label]["f"] for f in fold_scores if f[group][label]["support"]]
-            out[group][label] = float(np.mean(scored)) if scored else None
-    return out
-
-
-def _flatten(scores: Dict) -> Dict[str, Optional[float]]:
-    flat = {k: scores[k] for k in HEADLINE}
-    for group in ("ents_per_type", "cats_per_type"):
-        flat.update({f"{group}.{label}": v for label, v in scores[group].items()})
+        flat.update({f"{group}.{label}": v["f"] if "folds" in v else None for label, v in mean[group].items()})
     return flat
 
 
@@ -149,7 +140,7 @@ def bootstrap_interval(folds: Sequence[Sequence], n: int = 1000, level: float = 
     trained pipeline; the spread between trainings comes on top (README, "Noise")."""
     arrays = [decode_counts(f) for f in folds]
     rng = np.random.default_rng(seed)
-    draws = [_flatten(_fold_mean([scores_from_counts(f) for f in _resampled(arrays, rng)])) for _ in range(n)]
+    draws = [_summary(_resampled(arrays, rng)) for _ in range(n)]
     return _percentiles(draws, level)
 
 
@@ -166,11 +157,10 @@ def paired_difference(model: Sequence[Sequence], other: Sequence[Sequence], n: i
     draws = []
     for _ in range(n):
         idx = [rng.integers(0, len(f), len(f)) for f in a]
-        ma = _flatten(_fold_mean([scores_from_counts(f[i]) for f, i in zip(a, idx)]))
-        mb = _flatten(_fold_mean([scores_from_counts(f[i]) for f, i in zip(b, idx)]))
+        ma = _summary([f[i] for f, i in zip(a, idx)])
+        mb = _summary([f[i] for f, i in zip(b, idx)])
         draws.append({k: None if ma[k] is None or mb[k] is None else ma[k] - mb[k] for k in ma})
-    point_a = _flatten(_fold_mean([scores_from_counts(f) for f in a]))
-    point_b = _flatten(_fold_mean([scores_from_counts(f) for f in b]))
+    point_a, point_b = _summary(a), _summary(b)
     interval = _percentiles(draws, level)
     return {k: {"diff": point_a[k] - point_b[k], "interval": interval[k]}
             for k in interval if point_a[k] is not None and point_b[k] is not None}
@@ -186,11 +176,11 @@ def _percentiles(draws: List[Dict[str, Optional[float]]], level: float) -> Dict[
     return out
 
 
-def with_interval(result: Dict, folds_key: str = "folds", n: int = 1000) -> Dict:
+def with_interval(result: Dict, n: int = 1000) -> Dict:
     """Add ``ci95`` to a metrics dict that holds per-unit counts: to its ``mean`` when it
     has folds (cross-validation), to itself when it scores one split."""
-    if folds_key in result:
-        counts = [f[UNIT_COUNTS] for f in result[folds_key]]
+    if "folds" in result:
+        counts = [f[UNIT_COUNTS] for f in result["folds"]]
         result["mean"]["ci95"] = bootstrap_interval(counts, n)
     else:
         result["ci95"] = bootstrap_interval([result[UNIT_COUNTS]], n)
