@@ -115,6 +115,8 @@ def decode_counts(units: Sequence) -> np.ndarray:
 
 
 UNIT_COUNTS = "unit_counts"
+BOOTSTRAP_DRAWS = 1000
+BOOTSTRAP_SEED = 0
 HEADLINE = ("ents_f", "cats_macro_f", "cats_micro_f")
 
 
@@ -132,7 +134,8 @@ def _resampled(folds: Sequence[np.ndarray], rng: np.random.Generator) -> List[np
     return [f[rng.integers(0, len(f), len(f))] for f in folds]
 
 
-def bootstrap_interval(folds: Sequence[Sequence], n: int = 1000, level: float = 0.95, seed: int = 0) -> Dict:
+def bootstrap_interval(folds: Sequence[Sequence], n: int = BOOTSTRAP_DRAWS, level: float = 0.95,
+                       seed: int = BOOTSTRAP_SEED) -> Dict:
     """Percentile interval of the fold mean, resampling each fold's units with
     replacement (one fold = one report; the test split counts as one fold).
 
@@ -144,8 +147,8 @@ def bootstrap_interval(folds: Sequence[Sequence], n: int = 1000, level: float = 
     return _percentiles(draws, level)
 
 
-def paired_difference(model: Sequence[Sequence], other: Sequence[Sequence], n: int = 1000,
-                      level: float = 0.95, seed: int = 0) -> Dict:
+def paired_difference(model: Sequence[Sequence], other: Sequence[Sequence], n: int = BOOTSTRAP_DRAWS,
+                      level: float = 0.95, seed: int = BOOTSTRAP_SEED) -> Dict:
     """Model minus another system (the rules) on the same units: the point difference of
     the fold means and its percentile interval, both systems scored on the same resampled
     units each draw, so what the two share does not count as uncertainty."""
@@ -176,7 +179,7 @@ def _percentiles(draws: List[Dict[str, Optional[float]]], level: float) -> Dict[
     return out
 
 
-def with_interval(result: Dict, n: int = 1000) -> Dict:
+def with_interval(result: Dict, n: int = BOOTSTRAP_DRAWS) -> Dict:
     """Add ``ci95`` to a metrics dict that holds per-unit counts: to its ``mean`` when it
     has folds (cross-validation), to itself when it scores one split."""
     if "folds" in result:

@@ -59,7 +59,8 @@ def render_table(metrics_dir: Path) -> str:
                 value = (value or {}).get(sub, {}).get("f")
             cells.append("—" if value is None else f"{value:.3f}")
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
-    lines += ["", INTERVAL_NOTE]
+    if any("ci95" in scores for _, scores in cols):
+        lines += ["", interval_note()]
     difference = render_difference(Path(metrics_dir))
     if difference:
         lines += ["", difference]
@@ -67,11 +68,14 @@ def render_table(metrics_dir: Path) -> str:
 
 
 INTERVAL = "95% interval"
-INTERVAL_NOTE = (
-    "95% intervals: percentile bootstrap over the units of each fold (1,000 draws, seed 0), for the "
-    "same trained pipeline; they say how much a figure depends on which units were written, not how "
-    "much it moves between trainings (README, \"Noise\")."
-)
+
+
+def interval_note() -> str:
+    from .evaluate import BOOTSTRAP_DRAWS, BOOTSTRAP_SEED
+
+    return (f"95% intervals: percentile bootstrap over the units of each fold ({BOOTSTRAP_DRAWS:,} draws, "
+            f"seed {BOOTSTRAP_SEED}), for the same trained pipeline; they say how much a figure depends on "
+            "which units were written, not how much it moves between trainings (README, \"Noise\").")
 
 
 def render_difference(metrics_dir: Path) -> Optional[str]:
