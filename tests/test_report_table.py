@@ -51,16 +51,18 @@ def test_benchmark_table_and_estimate_follow_the_json(tmp_path):
 
 def test_metrics_table_shows_intervals_and_the_paired_difference(tmp_path):
     """Intervals come from ``ci95``; model minus rules is computed from both files' unit counts."""
-    from transparency_ner.evaluate import bootstrap_interval, scores_from_counts
+    from transparency_ner.evaluate import bootstrap_interval, decode_counts, encode_counts, scores_from_counts
 
     n_labels = 12
     hit = [1, 0, 0] + [0] * (3 * (n_labels - 1))          # one AGENCY found
     miss = [0, 0, 1] + [0] * (3 * (n_labels - 1))         # one AGENCY missed
-    model, rules = [hit] * 8 + [miss] * 2, [hit] * 5 + [miss] * 5
     import numpy as np
 
+    model = encode_counts(np.asarray([hit] * 8 + [miss] * 2))
+    rules = encode_counts(np.asarray([hit] * 5 + [miss] * 5))
+
     def metrics(units):
-        s = scores_from_counts(np.asarray(units))
+        s = scores_from_counts(decode_counts(units))
         return {**s, "report": "r1", "unit_counts": units}
 
     (tmp_path / "crossval.json").write_text(json.dumps(

@@ -102,10 +102,8 @@ def encode_counts(counts: np.ndarray) -> List[str]:
             for unit in np.asarray(counts).reshape(-1, len(LABELS), 3)]
 
 
-def decode_counts(units: Sequence) -> np.ndarray:
-    """``encode_counts``' strings (or an array already) -> shape (units, labels, 3)."""
-    if len(units) and not isinstance(units[0], str):
-        return np.asarray(units).reshape(len(units), len(LABELS), 3)
+def decode_counts(units: Sequence[str]) -> np.ndarray:
+    """``encode_counts``' strings -> shape (units, labels, 3)."""
     counts = np.zeros((len(units), len(LABELS), 3), dtype=np.int32)
     for i, unit in enumerate(units):
         for item in unit.split():
@@ -134,7 +132,7 @@ def _resampled(folds: Sequence[np.ndarray], rng: np.random.Generator) -> List[np
     return [f[rng.integers(0, len(f), len(f))] for f in folds]
 
 
-def bootstrap_interval(folds: Sequence[Sequence], n: int = BOOTSTRAP_DRAWS, level: float = 0.95,
+def bootstrap_interval(folds: Sequence[Sequence[str]], n: int = BOOTSTRAP_DRAWS, level: float = 0.95,
                        seed: int = BOOTSTRAP_SEED) -> Dict:
     """Percentile interval of the fold mean, resampling each fold's units with
     replacement (one fold = one report; the test split counts as one fold).
@@ -147,7 +145,7 @@ def bootstrap_interval(folds: Sequence[Sequence], n: int = BOOTSTRAP_DRAWS, leve
     return _percentiles(draws, level)
 
 
-def paired_difference(model: Sequence[Sequence], other: Sequence[Sequence], n: int = BOOTSTRAP_DRAWS,
+def paired_difference(model: Sequence[Sequence[str]], other: Sequence[Sequence[str]], n: int = BOOTSTRAP_DRAWS,
                       level: float = 0.95, seed: int = BOOTSTRAP_SEED) -> Dict:
     """Model minus another system (the rules) on the same units: the point difference of
     the fold means and its percentile interval, both systems scored on the same resampled
