@@ -207,19 +207,19 @@ def test_real_reports_count_more_in_training(tmp_path, nlp):
     assert len(list(augment(nlp, Example(nlp.make_doc(written.text), written)))) == 1
 
 
-def test_seed_review_record_matches_the_gold(root):
-    """The seed review (GUIDELINES, round nine): both blind passes cover every seed unit, and
-    each flip it lists as taken is what the gold now holds; one not taken kept the gold."""
-    review = root / "corpus" / "annotations" / "review-seeds"
+def _review_record(root, name):
+    review = root / "corpus" / "annotations" / name
     flips = json.loads((review / "flips.json").read_text(encoding="utf-8"))
-    by_report = group_by_report(load_gold(root / "corpus" / "gold"))
-    seeds = sorted(p.stem for p in (review / "passA").glob("*.tsv"))
-    assert len(seeds) == 5
-    for seed in seeds:
-        for side in ("passA", "passB"):
-            ids = [line.split("\t")[0] for line in (review / side / f"{seed}.tsv").read_text(encoding="utf-8").splitlines() if line]
-            assert ids == [str(r["meta"]["unit"]) for r in by_report[seed]]
-    assert len(flips["taken"]) == 40
+    passes = {}
+    for side in ("passA", "passB"):
+        passes[side] = {
+            p.stem: [line.split("\t")[0] for line in p.read_text(encoding="utf-8").splitlines() if line]
+            for p in sorted((review / side).glob("*.tsv"))
+        }
+    return flips, passes
+
+
+def _check_flips(flips, by_report):
     for key, cats in flips["taken"].items():
         report, unit = key.split(" u")
         assert sorted(by_report[report][int(unit)]["cats"]) == sorted(cats), key
@@ -227,3 +227,31 @@ def test_seed_review_record_matches_the_gold(root):
         report, unit = key.split(" u")
         gold = sorted(by_report[report][int(unit)]["cats"])
         assert gold == sorted(kept["kept"]) != sorted(kept["proposed"]), key
+
+
+def test_seed_review_record_matches_the_gold(root):
+    """The seed review (GUIDELINES, round nine): both blind passes cover every seed unit, and
+    each flip it lists as taken is what the gold now holds; one not taken kept the gold."""
+    flips, passes = _review_record(root, "review-seeds")
+    by_report = group_by_report(load_gold(root / "corpus" / "gold"))
+    assert sorted(passes["passA"]) == sorted(passes["passB"]) and len(passes["passA"]) == 5
+    for seed, ids in passes["passA"].items():
+        assert ids == passes["passB"][seed] == [str(r["meta"]["unit"]) for r in by_report[seed]]
+    assert len(flips["taken"]) == 40
+    _check_flips(flips, by_report)
+
+
+def test_written_review_record_matches_the_gold(root):
+    """The review of the written reports (GUIDELINES, round ten): both blind passes cover the
+    same prose units of every written report, in report order; the flips taken are what the
+    gold holds, the ones not taken kept the gold."""
+    flips, passes = _review_record(root, "review-written")
+    by_report = group_by_report(load_gold(root / "corpus" / "gold"))
+    written = sorted(r for r in by_report if not r[0].isdigit())
+    assert sorted(passes["passA"]) == sorted(passes["passB"]) == written
+    for report, ids in passes["passA"].items():
+        gold_ids = [str(r["meta"]["unit"]) for r in by_report[report]]
+        assert ids == passes["passB"][report] and ids
+        assert [i for i in gold_ids if i in set(ids)] == ids
+    assert flips["taken"]
+    _check_flips(flips, by_report)
